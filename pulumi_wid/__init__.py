@@ -1,0 +1,48 @@
+"""pulumi-wid: Kubernetes workload identities on EKS, AKS and GKE without static keys.
+
+Each cloud's component is imported lazily so that using one cloud never
+imports another cloud's SDK: ``from pulumi_wid import EksPodIdentity`` loads
+only ``pulumi_aws``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .errors import ValidationError
+from .identity import ServiceIdentity
+from .kubernetes import merge_pod_template
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "EksPodIdentity": "pulumi_wid.aws",
+    "EksPodIdentityArgs": "pulumi_wid.aws",
+    "AksFederatedIdentity": "pulumi_wid.azure",
+    "AksFederatedIdentityArgs": "pulumi_wid.azure",
+    "GkeWorkloadIdentity": "pulumi_wid.gcp",
+    "GkeWorkloadIdentityArgs": "pulumi_wid.gcp",
+}
+
+__all__ = ["ServiceIdentity", "ValidationError", "merge_pod_template", *_LAZY]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .aws import EksPodIdentity, EksPodIdentityArgs  # noqa: F401
+    from .azure import AksFederatedIdentity, AksFederatedIdentityArgs  # noqa: F401
+    from .gcp import GkeWorkloadIdentity, GkeWorkloadIdentityArgs  # noqa: F401
+
+
+def __getattr__(attr: str) -> Any:
+    module = _LAZY.get(attr)
+    if module is None:
+        raise AttributeError(f"module 'pulumi_wid' has no attribute {attr!r}")
+    try:
+        value = getattr(importlib.import_module(module), attr)
+    except ImportError as error:
+        extra = module.rsplit(".", 1)[-1]
+        raise ImportError(
+            f"{attr} needs the {extra} extra: pip install 'pulumi-wid[{extra}]' ({error})"
+        ) from error
+    globals()[attr] = value
+    return value

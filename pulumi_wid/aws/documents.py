@@ -1,0 +1,384 @@
+"""Pure builders and checks for AWS: trust policies, permission documents, names.
+
+Nothing here touches the Pulumi runtime; every function takes plain values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..errors import ValidationError
+from ..validation import check_str, check_str_list
+
+POLICY_VERSION = "2012-10-17"
+POD_IDENTITY_PRINCIPAL = "pods.eks.amazonaws.com"
+POD_IDENTITY_ACTIONS = ["sts:AssumeRole", "sts:TagSession"]
+IRSA_ACTION = "sts:AssumeRoleWithWebIdentity"
+IRSA_AUDIENCE = "sts.amazonaws.com"
+PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
+
+TRUST_POLICY_QUOTA = 2048
+MANAGED_POLICY_LIMIT = 6144
+INLINE_POLICIES_LIMIT = 10240
+MAX_TAGS = 50
+
+ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
+ROLE_PATH = re.compile(r"^(/|/[\x21-\x7e]+/)$")
+ACCOUNT_ID = re.compile(r"^\d{12}$")
+OIDC_PROVIDER_ARN = re.compile(
+    r"^arn:(?P<partition>aws|aws-cn|aws-us-gov):iam::(?P<account>\d{12}):oidc-provider/(?P<issuer>[^\s]+)$"
+)
+ROLE_ARN = re.compile(
+    r"^arn:(?P<partition>aws|aws-cn|aws-us-gov):iam::(?P<account>\d{12}):role(?P<path>/(?:[\x21-\x7e]*/)?)(?P<name>[\w+=,.@-]{1,64})$"
+)
+POLICY_ARN = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):iam::(aws|\d{12}):policy/[\x21-\x7e]+$")
+STATEMENT_KEYS = ("Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition")
+ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9*?]+$")
+# AWS managed policies that grant (nearly) everything: refused like "*" actions.
+BROAD_MANAGED_POLICIES = ("AdministratorAccess", "PowerUserAccess", "IAMFullAccess")
+
+
+# -- ARNs and issuers -------------------------------------------------------
+def compact_json(document: Any) -> str:
+    """The document as IAM counts it: no whitespace, keys in the order given."""
+    return json.dumps(document, separators=(",", ":"))
+
+
+def parse_oidc_provider_arn(field: str, arn: Any) -> dict[str, str]:
+    """Split an IAM OIDC provider ARN into partition, account and issuer host/path."""
+    check_str(field, arn)
+    match = OIDC_PROVIDER_ARN.fullmatch(arn)
+    if not match:
+        raise ValidationError(
+            field,
+            arn,
+            "must be an IAM OIDC provider ARN: arn:<partition>:iam::<12-digit account>:oidc-provider/<issuer host/path>",
+            "use the provider's .arn, e.g. arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC",
+        )
+    return match.groupdict()
+
+
+def issuer_host_path(field: str, issuer_url: Any) -> str:
+    """The issuer without ``https://``: the prefix of IAM's condition keys."""
+    check_str(field, issuer_url)
+    if not issuer_url.startswith("https://") or len(issuer_url) <= len("https://"):
+        raise ValidationError(
+            field,
+            issuer_url,
+            "must be the cluster's https OIDC issuer URL",
+            "use the cluster's identities[0].oidcs[0].issuer, e.g. https://oidc.eks.us-east-1.amazonaws.com/id/ABC",
+        )
+    host_path = issuer_url[len("https://") :]
+    if host_path.endswith("/"):
+        raise ValidationError(
+            field,
+            issuer_url,
+            "an EKS issuer has no trailing '/'; IAM condition keys would not match the token's iss",
+            f"use {issuer_url.rstrip('/')!r}",
+        )
+    return host_path
+
+
+def oidc_provider_arn(partition: str, account_id: str, issuer: str) -> str:
+    """``arn:<partition>:iam::<account>:oidc-provider/<issuer host/path>``."""
+    return f"arn:{partition}:iam::{account_id}:oidc-provider/{issuer}"
+
+
+def parse_role_arn(field: str, arn: Any) -> dict[str, str]:
+    check_str(field, arn)
+    match = ROLE_ARN.fullmatch(arn)
+    if not match:
+        raise ValidationError(
+            field,
+            arn,
+            "must be an IAM role ARN: arn:<partition>:iam::<12-digit account>:role[/path/]<name>",
+            "use the role's .arn",
+        )
+    return match.groupdict()
+
+
+# -- names and limits -------------------------------------------------------
+def derive_role_name(namespace: str, name: str) -> str:
+    """``<namespace>-<name>``, shortened with a stable hash to IAM's 64 characters."""
+    base = f"{namespace}-{name}"
+    if len(base) <= 64:
+        return base
+    digest = hashlib.sha256(base.encode()).hexdigest()[:8]
+    return f"{base[:55].rstrip('-.')}-{digest}"
+
+
+def check_role_name(field: str, value: Any) -> str:
+    check_str(field, value)
+    if not ROLE_NAME.fullmatch(value):
+        raise ValidationError(
+            field,
+            value,
+            "an IAM role name is 1-64 characters of letters, digits and + = , . @ _ -",
+            "shorten it or drop other characters",
+        )
+    return value
+
+
+def check_role_path(field: str, value: Any) -> str:
+    check_str(field, value)
+    if len(value) > 512 or not ROLE_PATH.fullmatch(value):
+        raise ValidationError(
+            field,
+            value,
+            "an IAM path is '/' or starts and ends with '/', at most 512 printable ASCII characters",
+            "for example '/workloads/'",
+        )
+    return value
+
+
+def check_tags(field: str, tags: Mapping[str, Any], limit: int = MAX_TAGS) -> None:
+    if len(tags) > limit:
+        raise ValidationError(
+            field, f"{len(tags)} tags", f"AWS allows at most {limit} tags per resource", "drop some tags"
+        )
+    for key, value in tags.items():
+        if len(key) > 128 or key.lower().startswith("aws:"):
+            raise ValidationError(
+                f"{field}.{key}", key, "a tag key is at most 128 characters and may not start with 'aws:'"
+            )
+        if isinstance(value, str) and len(value) > 256:
+            raise ValidationError(f"{field}.{key}", value, "a tag value is at most 256 characters")
+
+
+def check_size(field: str, document: Any, limit: int, what: str, way_out: str) -> int:
+    """Raise when ``document`` (whitespace not counted) is over ``limit`` characters."""
+    size = len(compact_json(document)) if not isinstance(document, str) else len(re.sub(r"\s", "", document))
+    if size > limit:
+        raise ValidationError(field, f"{size} characters", f"{what} is limited to {limit} characters", way_out)
+    return size
+
+
+# -- trust policies ---------------------------------------------------------
+def pod_identity_trust_policy() -> dict[str, Any]:
+    """The trust EKS Pod Identity needs: the pods service may assume and tag the session."""
+    return {
+        "Version": POLICY_VERSION,
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": POD_IDENTITY_PRINCIPAL},
+                "Action": list(POD_IDENTITY_ACTIONS),
+            }
+        ],
+    }
+
+
+def irsa_statement(
+    provider_arn: str, issuer: str, subject: str, subject_patterns: Sequence[str] = ()
+) -> dict[str, Any]:
+    """One IRSA trust statement for one cluster's OIDC provider.
+
+    ``StringEquals`` pins ``<issuer>:sub`` to the exact ServiceAccount and
+    ``<issuer>:aud`` to ``sts.amazonaws.com``. Explicit ``subject_patterns``
+    switch the ``sub`` condition to ``StringLike`` with those patterns.
+    """
+    condition: dict[str, Any]
+    if subject_patterns:
+        condition = {
+            "StringEquals": {f"{issuer}:aud": IRSA_AUDIENCE},
+            "StringLike": {f"{issuer}:sub": _one_or_list([subject, *subject_patterns])},
+        }
+    else:
+        condition = {"StringEquals": {f"{issuer}:sub": subject, f"{issuer}:aud": IRSA_AUDIENCE}}
+    return {
+        "Effect": "Allow",
+        "Principal": {"Federated": provider_arn},
+        "Action": IRSA_ACTION,
+        "Condition": condition,
+    }
+
+
+def irsa_trust_policy(
+    providers: Sequence[tuple[str, str]], subject: str, subject_patterns: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The IRSA trust: one statement per ``(provider ARN, issuer host/path)``."""
+    return {
+        "Version": POLICY_VERSION,
+        "Statement": [irsa_statement(arn, issuer, subject, subject_patterns) for arn, issuer in providers],
+    }
+
+
+def check_trust_size(field: str, trust: Mapping[str, Any]) -> None:
+    clusters = len(trust.get("Statement", []))
+    check_size(
+        field,
+        trust,
+        TRUST_POLICY_QUOTA,
+        f"the trust policy for {clusters} cluster(s); IAM's default role trust policy quota",
+        "use mode='pod_identity' (no trust change per cluster), split the clusters over "
+        "several roles, or raise the 'Role trust policy length' quota in Service Quotas "
+        "(up to 8,192)",
+    )
+
+
+def check_subject_patterns(field: str, patterns: Any, namespace: str, allow_wildcards: bool) -> list[str]:
+    items = check_str_list(field, patterns)
+    for index, pattern in enumerate(items):
+        check_str(f"{field}[{index}]", pattern)
+        prefix = f"system:serviceaccount:{namespace}:"
+        if not pattern.startswith(prefix) or len(pattern) == len(prefix):
+            raise ValidationError(
+                f"{field}[{index}]",
+                pattern,
+                f"a subject pattern must keep the namespace exact: start with {prefix!r}",
+                f"for example {prefix + 'api-*'!r}",
+            )
+        if not allow_wildcards:
+            raise ValidationError(
+                f"{field}[{index}]",
+                pattern,
+                "a StringLike subject lets more than one ServiceAccount assume the role",
+                "set allow_wildcards=True to accept it explicitly",
+            )
+    return items
+
+
+def target_role_trust_policy(association_role_arn: str) -> dict[str, Any]:
+    """What a cross-account target role must carry to trust the association role."""
+    return {
+        "Version": POLICY_VERSION,
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": association_role_arn},
+                "Action": list(POD_IDENTITY_ACTIONS),
+            }
+        ],
+    }
+
+
+def assume_target_role_policy(target_role_arn: Any) -> dict[str, Any]:
+    """The association role's permission to assume the cross-account target role."""
+    return {
+        "Version": POLICY_VERSION,
+        "Statement": [
+            {"Effect": "Allow", "Action": list(POD_IDENTITY_ACTIONS), "Resource": target_role_arn}
+        ],
+    }
+
+
+# -- permission documents ---------------------------------------------------
+def normalize_statements(field: str, statements: Any, allow_wildcards: bool) -> list[dict[str, Any]]:
+    """Check IAM statements and return them with keys in IAM's usual order.
+
+    Values may be Outputs (resource ARNs); they are checked by ``check_statement_values``
+    once known.
+    """
+    items = check_str_list(field, statements) if statements is not None else []
+    result = []
+    for index, statement in enumerate(items):
+        where = f"{field}[{index}]"
+        if not isinstance(statement, Mapping):
+            raise ValidationError(
+                where,
+                statement,
+                "an IAM statement must be a dict",
+                'for example {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": ["arn:aws:s3:::bucket/*"]}',
+            )
+        for key in statement:
+            if key not in STATEMENT_KEYS:
+                hint = "an identity policy has no Principal" if key == "Principal" else f"known keys: {', '.join(STATEMENT_KEYS)}"
+                raise ValidationError(f"{where}.{key}", statement[key], "is not a key of an IAM identity-policy statement", hint)
+        effect = statement.get("Effect", "Allow")
+        if effect not in ("Allow", "Deny"):
+            raise ValidationError(f"{where}.Effect", effect, "must be 'Allow' or 'Deny'")
+        if ("Action" in statement) == ("NotAction" in statement):
+            raise ValidationError(where, statement, "needs exactly one of Action or NotAction", "list the actions under 'Action'")
+        if ("Resource" in statement) == ("NotResource" in statement):
+            raise ValidationError(
+                where, statement, "needs exactly one of Resource or NotResource", "list the resource ARNs under 'Resource'"
+            )
+        normalized = {"Effect": effect}
+        if "Sid" in statement:
+            sid = statement["Sid"]
+            if not isinstance(sid, str) or not re.fullmatch(r"[A-Za-z0-9]*", sid):
+                raise ValidationError(f"{where}.Sid", sid, "a Sid holds only letters and digits")
+            normalized = {"Sid": sid, "Effect": effect}
+        for key in ("Action", "NotAction", "Resource", "NotResource", "Condition"):
+            if key in statement:
+                normalized[key] = statement[key]
+        check_statement_values(where, normalized, allow_wildcards)
+        result.append(normalized)
+    return result
+
+
+def check_statement_values(where: str, statement: Mapping[str, Any], allow_wildcards: bool) -> None:
+    """Check actions and (known) resources of one normalized statement."""
+    allow = statement.get("Effect") == "Allow"
+    for key in ("Action", "NotAction"):
+        if key not in statement:
+            continue
+        for index, action in enumerate(_as_list(statement[key])):
+            if not isinstance(action, str):
+                continue  # an Output: checked when known
+            field = f"{where}.{key}[{index}]"
+            if action != "*" and not ACTION.fullmatch(action):
+                raise ValidationError(field, action, "an IAM action is '<service>:<Action>'", "for example 's3:GetObject'")
+            if allow and "*" in action and not allow_wildcards:
+                raise ValidationError(
+                    field,
+                    action,
+                    "wildcard actions grant more than the workload needs",
+                    "list the exact actions, or set allow_wildcards=True to accept it explicitly",
+                )
+    if allow and not allow_wildcards:
+        if "NotAction" in statement or "NotResource" in statement:
+            key = "NotAction" if "NotAction" in statement else "NotResource"
+            raise ValidationError(
+                f"{where}.{key}",
+                statement[key],
+                f"{key} in an Allow statement grants everything not listed",
+                "list what is allowed under Action/Resource, or set allow_wildcards=True",
+            )
+        for index, resource in enumerate(_as_list(statement.get("Resource"))):
+            if resource == "*":
+                raise ValidationError(
+                    f"{where}.Resource[{index}]",
+                    resource,
+                    "a '*' resource grants the actions on every resource in the account",
+                    "list the resource ARNs, or set allow_wildcards=True to accept it explicitly",
+                )
+
+
+def check_managed_policy_arn(field: str, arn: Any, allow_wildcards: bool) -> None:
+    check_str(field, arn)
+    if not POLICY_ARN.fullmatch(arn):
+        raise ValidationError(
+            field, arn, "must be an IAM policy ARN: arn:<partition>:iam::<account or aws>:policy/<name>"
+        )
+    name = arn.rsplit("/", 1)[-1]
+    if name in BROAD_MANAGED_POLICIES and not allow_wildcards:
+        raise ValidationError(
+            field,
+            arn,
+            f"{name} grants nearly every action on every resource",
+            "attach a policy scoped to what the workload uses, or set allow_wildcards=True",
+        )
+
+
+def permission_policy(statements: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    return {"Version": POLICY_VERSION, "Statement": [dict(s) for s in statements]}
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _one_or_list(values: Sequence[str]) -> Any:
+    return values[0] if len(values) == 1 else list(values)
+
+
+def role_description(namespace: str, service_account: str, cluster: str | None = None) -> str:
+    where = f" in cluster {cluster}" if cluster else ""
+    return f"Workload identity for Kubernetes ServiceAccount {namespace}/{service_account}{where} (pulumi-wid)"

@@ -1,0 +1,221 @@
+"""Small, shared checks used by every cloud module.
+
+Each check takes the field path and the value and raises ``ValidationError``
+with the rule and the fix. ``when_known`` runs a check on a plain value at
+once, and on an ``Output`` as soon as it resolves, with the same error.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
+
+import pulumi
+
+from .errors import ValidationError
+
+T = TypeVar("T")
+
+DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+DNS1123_SUBDOMAIN = re.compile(
+    r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+)
+# Kubernetes label/annotation key: optional DNS subdomain prefix + "/" + name.
+_K8S_KEY_NAME = re.compile(r"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$")
+_K8S_LABEL_VALUE = re.compile(r"^(([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?)$")
+
+
+def is_unknown(value: Any) -> bool:
+    """True for values only known at deploy time (Outputs, awaitables)."""
+    return isinstance(value, pulumi.Output) or hasattr(value, "__await__")
+
+
+def when_known(value: Any, check: Callable[[Any], None]) -> Any:
+    """Run ``check`` on ``value`` now, or once it resolves if it is an Output.
+
+    Returns the value (an Output stays an Output that fails with the same
+    ``ValidationError`` if its resolved value breaks the rule).
+    """
+    if value is None:
+        return None
+    if is_unknown(value):
+
+        def _check(resolved: Any) -> Any:
+            if resolved is not None:
+                check(resolved)
+            return resolved
+
+        return pulumi.Output.from_input(value).apply(_check)
+    check(value)
+    return value
+
+
+def require(args: Mapping[str, Any], key: str, where: str) -> Any:
+    """Return ``args[key]`` or raise a ValidationError naming the missing key."""
+    if not isinstance(args, Mapping):
+        raise ValidationError(
+            where or "args", args, "must be a dict (TypedDict)", "pass the args as a dict"
+        )
+    value = args.get(key)
+    if value is None or (isinstance(value, str) and value == ""):
+        raise ValidationError(
+            _join(where, key), value, "is required", f"set '{key}' in {where or 'the args'}"
+        )
+    return value
+
+
+def check_str(field: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValidationError(field, value, f"must be a string, got {type(value).__name__}")
+    return value
+
+
+def check_bool(field: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValidationError(
+            field, value, f"must be true or false, got {type(value).__name__}", "pass True or False"
+        )
+    return value
+
+
+def check_int_range(field: str, value: Any, low: int, high: int, unit: str = "") -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(field, value, f"must be a whole number from {low} to {high}{unit}")
+    if not low <= value <= high:
+        raise ValidationError(
+            field, value, f"must be from {low} to {high}{unit}", f"pick a value in {low}..{high}"
+        )
+    return value
+
+
+def check_choice(field: str, value: Any, choices: Iterable[str]) -> str:
+    options = list(choices)
+    if value not in options:
+        raise ValidationError(
+            field,
+            value,
+            f"must be one of {', '.join(repr(c) for c in options)}",
+            suggest(value, options),
+        )
+    return value
+
+
+def check_pattern(field: str, value: Any, pattern: re.Pattern[str], rule: str, fix: str) -> str:
+    check_str(field, value)
+    if not pattern.fullmatch(value):
+        raise ValidationError(field, value, rule, fix)
+    return value
+
+
+def check_str_list(field: str, value: Any) -> list[Any]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+        raise ValidationError(field, value, "must be a list", f"pass a list, for example [{value!r}]")
+    return list(value)
+
+
+def check_str_map(field: str, value: Any) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ValidationError(field, value, "must be a dict of strings to strings")
+    for key, item in value.items():
+        if not isinstance(key, str) or not key:
+            raise ValidationError(f"{field}", key, "keys must be non-empty strings")
+        if not (isinstance(item, str) or is_unknown(item)):
+            raise ValidationError(
+                f"{field}.{key}", item, "values must be strings", f"quote it: {str(item)!r}"
+            )
+    return dict(value)
+
+
+def check_dns_label(field: str, value: Any) -> str:
+    check_str(field, value)
+    if len(value) > 63 or not DNS1123_LABEL.fullmatch(value):
+        raise ValidationError(
+            field,
+            value,
+            "must be a DNS-1123 label: at most 63 characters of lower-case letters, "
+            "digits and '-', starting and ending with a letter or digit",
+            f"use a name such as {dns_label_like(value)!r}",
+        )
+    return value
+
+
+def check_dns_subdomain(field: str, value: Any) -> str:
+    check_str(field, value)
+    if len(value) > 253 or not DNS1123_SUBDOMAIN.fullmatch(value):
+        raise ValidationError(
+            field,
+            value,
+            "must be a DNS-1123 subdomain: at most 253 characters of lower-case "
+            "letters, digits, '-' and '.', each dot-separated part starting and "
+            "ending with a letter or digit",
+            f"use a name such as {dns_label_like(value)!r}",
+        )
+    return value
+
+
+def check_k8s_key(field: str, key: str) -> None:
+    """Label and annotation keys: ``[prefix/]name``, name ≤63, prefix a DNS subdomain."""
+    prefix, _, name = key.rpartition("/")
+    ok = bool(name) and len(name) <= 63 and bool(_K8S_KEY_NAME.fullmatch(name))
+    if prefix:
+        ok = ok and len(prefix) <= 253 and bool(DNS1123_SUBDOMAIN.fullmatch(prefix))
+    if not ok:
+        raise ValidationError(
+            field,
+            key,
+            "must be a Kubernetes key: an optional DNS subdomain prefix and '/', then a "
+            "name of at most 63 letters, digits, '-', '_' or '.'",
+            "for example 'example.com/team'",
+        )
+
+
+def check_k8s_labels(field: str, value: Any) -> dict[str, Any]:
+    labels = check_str_map(field, value)
+    for key, item in labels.items():
+        check_k8s_key(f"{field}", key)
+        if isinstance(item, str) and (len(item) > 63 or not _K8S_LABEL_VALUE.fullmatch(item)):
+            raise ValidationError(
+                f"{field}.{key}",
+                item,
+                "a label value is at most 63 letters, digits, '-', '_' or '.', "
+                "starting and ending with a letter or digit",
+                "put free text in an annotation instead",
+            )
+    return labels
+
+
+def check_k8s_annotations(field: str, value: Any) -> dict[str, Any]:
+    annotations = check_str_map(field, value)
+    for key in annotations:
+        check_k8s_key(field, key)
+    return annotations
+
+
+def dns_label_like(value: Any) -> str:
+    """A DNS-1123 label close to ``value``: a suggestion for error messages."""
+    text = re.sub(r"[^a-z0-9-]+", "-", str(value).lower()).strip("-")
+    return (text[:63].rstrip("-")) or "my-app"
+
+
+def suggest(value: Any, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(str(value), list(options), n=3, cutoff=0.5)
+    return f"did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+
+
+def reject_unknown_keys(field: str, args: Mapping[str, Any], known: Iterable[str]) -> None:
+    """A misspelt key would otherwise be ignored silently: refuse it."""
+    allowed = set(known)
+    for key in args:
+        if key not in allowed:
+            raise ValidationError(
+                _join(field, key),
+                args[key],
+                f"is not a known key of {field or 'the args'}",
+                suggest(key, sorted(allowed)) or f"known keys: {', '.join(sorted(allowed))}",
+            )
+
+
+def _join(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key

@@ -1,0 +1,1 @@
+pytest_plugins = ["pulumi_wid.testing"]
