@@ -1,0 +1,348 @@
+"""Pure builders and checks for GCP: workload pool members, principals, ids, roles.
+
+Nothing here touches the Pulumi runtime; every function takes plain values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import ValidationError
+from ..validation import check_str, suggest
+
+WORKLOAD_IDENTITY_USER = "roles/iam.workloadIdentityUser"
+GSA_ANNOTATION = "iam.gke.io/gcp-service-account"
+BASIC_ROLES = ("roles/owner", "roles/editor", "roles/viewer")
+PRINCIPAL_PREFIX = "principal://iam.googleapis.com"
+PRINCIPAL_SET_PREFIX = "principalSet://iam.googleapis.com"
+DISPLAY_NAME_LIMIT = 100
+DESCRIPTION_LIMIT = 256  # bytes
+
+# A project id: 6-30 lower-case letters, digits and '-', starting with a letter.
+PROJECT_ID = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
+# Legacy domain-scoped project ids: "example.com:my-project".
+LEGACY_PROJECT_ID = re.compile(r"^(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}:[a-z][a-z0-9-]{4,28}[a-z0-9]$")
+PROJECT_NUMBER = re.compile(r"^[1-9][0-9]{0,19}$")
+ACCOUNT_ID = re.compile(r"^[a-z](?:[-a-z0-9]{4,28}[a-z0-9])$")
+_ACCOUNT_PART = r"[a-z](?:[-a-z0-9]{4,28}[a-z0-9])"
+# Service accounts created through the API: <id>@<project>.iam.gserviceaccount.com
+# (a domain-scoped project appears as <project>.<domain> in the email).
+USER_MANAGED_EMAIL = re.compile(rf"^(?P<account>{_ACCOUNT_PART})@(?P<project>[a-z][-a-z0-9.]{{4,62}}[a-z0-9])\.iam\.gserviceaccount\.com$")
+# Compute Engine default service account: <project number>-compute@developer.gserviceaccount.com
+COMPUTE_DEFAULT_EMAIL = re.compile(r"^(?P<account>(?P<number>[1-9][0-9]{0,19})-compute)@developer\.gserviceaccount\.com$")
+# Service-created defaults: <project id>@appspot.gserviceaccount.com, @cloudbuild..., @cloudservices...
+SERVICE_DEFAULT_EMAIL = re.compile(r"^(?P<account>(?P<project>[a-z][a-z0-9-]{4,28}[a-z0-9]))@(?P<service>[a-z]+)\.gserviceaccount\.com$")
+
+PREDEFINED_ROLE = re.compile(r"^roles/[A-Za-z0-9_.]{1,128}$")
+CUSTOM_ROLE = re.compile(
+    r"^(?:projects/(?P<project>[^/\s]+)|organizations/(?P<org>[0-9]{1,20}))/roles/(?P<id>[A-Za-z0-9_.]{3,64})$"
+)
+
+RESOURCE_TYPES = (
+    "storage_bucket",
+    "secret",
+    "pubsub_topic",
+    "pubsub_subscription",
+    "artifact_registry_repository",
+    "bigquery_dataset",
+)
+# resource_type -> (pulumi_gcp module, class, type token)
+RESOURCE_CLASSES: dict[str, tuple[str, str, str]] = {
+    "storage_bucket": ("storage", "BucketIAMMember", "gcp:storage/bucketIAMMember:BucketIAMMember"),
+    "secret": ("secretmanager", "SecretIamMember", "gcp:secretmanager/secretIamMember:SecretIamMember"),
+    "pubsub_topic": ("pubsub", "TopicIAMMember", "gcp:pubsub/topicIAMMember:TopicIAMMember"),
+    "pubsub_subscription": (
+        "pubsub",
+        "SubscriptionIAMMember",
+        "gcp:pubsub/subscriptionIAMMember:SubscriptionIAMMember",
+    ),
+    "artifact_registry_repository": (
+        "artifactregistry",
+        "RepositoryIamMember",
+        "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember",
+    ),
+    "bigquery_dataset": ("bigquery", "DatasetIamMember", "gcp:bigquery/datasetIamMember:DatasetIamMember"),
+}
+# resource_type -> the keyword arguments binding_target returns (always all of them).
+TARGET_KEYS: dict[str, tuple[str, ...]] = {
+    "storage_bucket": ("bucket",),
+    "secret": ("secret_id", "project"),
+    "pubsub_topic": ("topic", "project"),
+    "pubsub_subscription": ("subscription", "project"),
+    "artifact_registry_repository": ("repository", "location", "project"),
+    "bigquery_dataset": ("dataset_id", "project"),
+}
+
+_PROJECT_IN_ID = r"(?P<project>[a-z][a-z0-9-]{4,28}[a-z0-9]|[1-9][0-9]{0,19}|[a-z0-9.-]+\.[a-z]{2,63}:[a-z][a-z0-9-]{4,28}[a-z0-9])"
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$")
+_SECRET = re.compile(rf"^(?:projects/{_PROJECT_IN_ID}/secrets/)?(?P<name>[A-Za-z0-9_-]{{1,255}})$")
+_TOPIC = re.compile(rf"^(?:projects/{_PROJECT_IN_ID}/topics/)?(?P<name>[A-Za-z][A-Za-z0-9._~+%-]{{2,254}})$")
+_SUBSCRIPTION = re.compile(
+    rf"^(?:projects/{_PROJECT_IN_ID}/subscriptions/)?(?P<name>[A-Za-z][A-Za-z0-9._~+%-]{{2,254}})$"
+)
+_REPOSITORY = re.compile(
+    rf"^(?:projects/{_PROJECT_IN_ID}/locations/|)(?P<location>[a-z][a-z0-9-]{{1,62}})/(?:repositories/)?"
+    r"(?P<name>[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?)$"
+)
+_DATASET = re.compile(rf"^(?:projects/{_PROJECT_IN_ID}/datasets/)?(?P<name>[A-Za-z0-9_]{{1,1024}})$")
+
+
+# -- projects -----------------------------------------------------------------
+def check_project_id(field: str, value: Any, allow_legacy: bool = False) -> str:
+    """A GCP project id (6-30 chars); domain-scoped ``example.com:proj`` only if allowed."""
+    check_str(field, value)
+    if PROJECT_ID.fullmatch(value):
+        return value
+    if LEGACY_PROJECT_ID.fullmatch(value):
+        if allow_legacy:
+            return value
+        raise ValidationError(
+            field,
+            value,
+            "a domain-scoped project id ('example.com:project') cannot name a GKE workload pool "
+            "here: the pool and member strings are built as '<project id>.svc.id.goog'",
+            "use the cluster in a project with a plain project id, or bind the GSA yourself",
+        )
+    if PROJECT_NUMBER.fullmatch(value):
+        raise ValidationError(
+            field, value, "is a project number, not a project id",
+            "pass the project id (e.g. 'my-project'); the number goes into project_number",
+        )
+    raise ValidationError(
+        field,
+        value,
+        "a project id is 6-30 lower-case letters, digits and '-', starting with a letter and "
+        "not ending with '-'",
+        "use the id shown by 'gcloud projects list' (not the display name)",
+    )
+
+
+def check_project_number(field: str, value: Any) -> str:
+    """A project number: digits only (an int is accepted and returned as a string)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    check_str(field, value)
+    if not PROJECT_NUMBER.fullmatch(value):
+        raise ValidationError(
+            field,
+            value,
+            "a project number is 1-20 digits with no leading zero",
+            "gcloud projects describe <project id> --format='value(projectNumber)'",
+        )
+    return value
+
+
+# -- members and principals ---------------------------------------------------
+def workload_pool(project: str) -> str:
+    """The cluster project's fixed workload identity pool: ``<project>.svc.id.goog``."""
+    return f"{project}.svc.id.goog"
+
+
+def workload_member(project: str, namespace: str, service_account: str) -> str:
+    """``serviceAccount:<project>.svc.id.goog[<ns>/<ksa>]``: who may use the GSA."""
+    return f"serviceAccount:{workload_pool(project)}[{namespace}/{service_account}]"
+
+
+def direct_principal(project_number: str, project: str, namespace: str, service_account: str) -> str:
+    """The ``principal://`` identifier of one KSA in the project's GKE workload pool."""
+    return (
+        f"{PRINCIPAL_PREFIX}/projects/{project_number}/locations/global/workloadIdentityPools/"
+        f"{workload_pool(project)}/subject/ns/{namespace}/sa/{service_account}"
+    )
+
+
+def namespace_principal_set(project_number: str, project: str, namespace: str) -> str:
+    """The ``principalSet://`` identifier of every KSA of one namespace (any cluster of the project)."""
+    return (
+        f"{PRINCIPAL_SET_PREFIX}/projects/{project_number}/locations/global/workloadIdentityPools/"
+        f"{workload_pool(project)}/namespace/{namespace}"
+    )
+
+
+def service_account_member(email: str) -> str:
+    return f"serviceAccount:{email}"
+
+
+# -- Google service accounts --------------------------------------------------
+def check_account_id(field: str, value: Any) -> str:
+    check_str(field, value)
+    if not ACCOUNT_ID.fullmatch(value):
+        raise ValidationError(
+            field,
+            value,
+            "a service account id is 6-30 lower-case letters, digits and '-', starting with a "
+            "letter and ending with a letter or digit",
+            f"use {derive_account_id(value)!r}, or leave account_id out to derive it from identity.name",
+        )
+    return value
+
+
+def derive_account_id(name: str) -> str:
+    """A valid GSA ``account_id`` for ``name``: the name itself when it is one.
+
+    Any other name (too short or long, upper case, dots, underscores, leading
+    digit) is sanitized, cut to fit and suffixed with 6 hex characters of the
+    name's sha256, so that names which sanitize alike (``api.v1``/``api_v1``)
+    still get distinct ids, and the same name always gets the same id.
+    """
+    if ACCOUNT_ID.fullmatch(name):
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:6]
+    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    if not base[:1].isalpha():
+        base = f"wi-{base}".rstrip("-")
+    base = base[: 30 - len(digest) - 1].rstrip("-")
+    return f"{base}-{digest}"
+
+
+def display_name(namespace: str, service_account: str) -> str:
+    text = f"GKE workload {namespace}/{service_account}"
+    return text if len(text) <= DISPLAY_NAME_LIMIT else text[: DISPLAY_NAME_LIMIT - 3] + "..."
+
+
+def description(namespace: str, service_account: str, tags: Mapping[str, str] | None = None) -> str:
+    """The GSA description; GCP service accounts have no labels, so tags are listed here."""
+    text = f"Workload identity of Kubernetes ServiceAccount {namespace}/{service_account} (pulumi-wid)"
+    if tags:
+        text += "; tags: " + ", ".join(f"{k}={v}" for k, v in sorted(tags.items()))
+    return text
+
+
+def check_description(field: str, text: str) -> str:
+    if len(text.encode()) > DESCRIPTION_LIMIT:
+        raise ValidationError(
+            field,
+            text,
+            f"GCP service accounts have no labels, so tags go into the description, which is at "
+            f"most {DESCRIPTION_LIMIT} bytes",
+            "use fewer or shorter tags",
+        )
+    return text
+
+
+def parse_service_account_email(field: str, value: Any) -> dict[str, str | None]:
+    """Split a GSA email into ``account`` and ``project`` (None when the email does not name it)."""
+    check_str(field, value)
+    match = USER_MANAGED_EMAIL.fullmatch(value)
+    if match:
+        project = match["project"]
+        return {"account": match["account"], "project": project if PROJECT_ID.fullmatch(project) else None}
+    match = COMPUTE_DEFAULT_EMAIL.fullmatch(value)
+    if match:
+        return {"account": match["account"], "project": None}
+    match = SERVICE_DEFAULT_EMAIL.fullmatch(value)
+    if match:
+        return {"account": match["account"], "project": match["project"]}
+    raise ValidationError(
+        field,
+        value,
+        "must be a Google service account email: <id>@<project>.iam.gserviceaccount.com, "
+        "<number>-compute@developer.gserviceaccount.com or <project>@<service>.gserviceaccount.com",
+        "use the account's .email (not its name, unique id or member string)",
+    )
+
+
+def service_account_resource_id(field: str, email: Any) -> str:
+    """``projects/<project>/serviceAccounts/<email>`` for IAM on the account itself.
+
+    When the email does not name a plain project id (Compute default accounts,
+    domain-scoped projects) the ``-`` wildcard is used, which IAM resolves from
+    the email and the provider's service_account_id pattern accepts.
+    """
+    parsed = parse_service_account_email(field, email)
+    return f"projects/{parsed['project'] or '-'}/serviceAccounts/{email}"
+
+
+# -- roles --------------------------------------------------------------------
+def check_role(field: str, value: Any, allow_basic: bool = False) -> str:
+    """A predefined (``roles/...``) or custom (``projects/<p>/roles/<r>``, ``organizations/<o>/roles/<r>``) role."""
+    check_str(field, value)
+    if value in BASIC_ROLES and not allow_basic:
+        raise ValidationError(
+            field,
+            value,
+            "basic roles (owner, editor, viewer) grant thousands of permissions across every "
+            "service of the project",
+            "grant a predefined role of the service the workload uses (e.g. roles/storage.objectViewer), "
+            "or set allow_basic_roles=True",
+        )
+    if PREDEFINED_ROLE.fullmatch(value):
+        return value
+    match = CUSTOM_ROLE.fullmatch(value)
+    if match and (match["org"] or PROJECT_ID.fullmatch(match["project"]) or LEGACY_PROJECT_ID.fullmatch(match["project"])):
+        return value
+    fix = "write the full role name, e.g. 'roles/storage.objectViewer' or 'projects/my-project/roles/myRole'"
+    if value and "/" not in value:
+        fix = f"did you mean 'roles/{value}'?"
+    raise ValidationError(
+        field, value, "must be 'roles/<role>', 'projects/<project>/roles/<role>' or "
+        "'organizations/<number>/roles/<role>'", fix,
+    )
+
+
+def role_suffix(role: str) -> str:
+    """A stable resource-name suffix for a plain role."""
+    if role.startswith("roles/"):
+        return role[len("roles/") :]
+    return f"{role.rsplit('/', 1)[-1]}-{short_hash(role)}"
+
+
+def short_hash(*parts: str, size: int = 8) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:size]
+
+
+# -- resource-level bindings --------------------------------------------------
+def check_resource_type(field: str, value: Any) -> str:
+    if value not in RESOURCE_TYPES:
+        raise ValidationError(
+            field,
+            value,
+            f"must be one of {', '.join(repr(t) for t in RESOURCE_TYPES)}",
+            suggest(value, RESOURCE_TYPES) or "grant other resources with project-level roles or your own *IAMMember",
+        )
+    return value
+
+
+def binding_target(field: str, resource_type: str, resource: Any, default_project: Any) -> dict[str, Any]:
+    """The provider arguments that name the resource of one binding.
+
+    Full ids (``projects/<p>/topics/<t>``) are split into name and project; a
+    bare name is taken to live in ``default_project`` (the cluster's project),
+    so nothing falls back to the provider's default project.
+    """
+    check_str(field, resource)
+    if resource_type == "storage_bucket":
+        if resource.startswith("gs://"):
+            raise ValidationError(field, resource, "is a gs:// URL, not a bucket name", f"use {resource[5:].split('/')[0]!r}")
+        if not _BUCKET.fullmatch(resource) or resource.startswith("goog"):
+            raise _bad_resource(field, resource, "a bucket name: 3-222 lower-case letters, digits, '-', '_' and '.'", "my-bucket")
+        return {"bucket": resource}
+    pattern, key, example = {
+        "secret": (_SECRET, "secret_id", "projects/my-project/secrets/db-password"),
+        "pubsub_topic": (_TOPIC, "topic", "projects/my-project/topics/orders"),
+        "pubsub_subscription": (_SUBSCRIPTION, "subscription", "projects/my-project/subscriptions/orders-worker"),
+        "artifact_registry_repository": (_REPOSITORY, "repository", "projects/my-project/locations/us-central1/repositories/images"),
+        "bigquery_dataset": (_DATASET, "dataset_id", "projects/my-project/datasets/analytics"),
+    }[resource_type]
+    match = pattern.fullmatch(resource)
+    if not match or match["name"].lower().startswith("goog") and resource_type in ("pubsub_topic", "pubsub_subscription"):
+        what = {
+            "secret": "a secret id or projects/<project>/secrets/<id>",
+            "pubsub_topic": "a topic name or projects/<project>/topics/<name>",
+            "pubsub_subscription": "a subscription name or projects/<project>/subscriptions/<name>",
+            "artifact_registry_repository": "projects/<project>/locations/<location>/repositories/<name> or "
+            "<location>/<name> (the location is required)",
+            "bigquery_dataset": "a dataset id or projects/<project>/datasets/<id>",
+        }[resource_type]
+        raise _bad_resource(field, resource, what, example)
+    target = {key: match["name"], "project": match["project"] or default_project}
+    if resource_type == "artifact_registry_repository":
+        target["location"] = match["location"]
+    return {k: target[k] for k in TARGET_KEYS[resource_type]}
+
+
+def _bad_resource(field: str, value: str, what: str, example: str) -> ValidationError:
+    return ValidationError(field, value, f"must be {what}", f"for example {example!r}")
