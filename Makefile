@@ -15,7 +15,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m pulumi_wid.demo .
+	$(BIN)/pulumi-wid plan .
+	$(BIN)/pulumi-wid verify .
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

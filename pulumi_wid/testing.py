@@ -82,6 +82,7 @@ class WidMocks(pulumi.runtime.Mocks):
         tenant_id: str = "11111111-1111-1111-1111-111111111111",
         gcp_project: str = "my-project",
         gcp_project_number: str = "123456789012",
+        placeholders: bool = False,
     ) -> None:
         self.account_id = account_id
         self.partition = partition
@@ -90,6 +91,8 @@ class WidMocks(pulumi.runtime.Mocks):
         self.tenant_id = tenant_id
         self.gcp_project = gcp_project
         self.gcp_project_number = gcp_project_number
+        self.placeholders = placeholders
+        """Show values only the cloud knows as ``<... known after deploy>`` (used by ``plan``)."""
         self.resources: list[RecordedResource] = []
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.component_outputs: dict[str, dict[str, Any]] = {}
@@ -99,6 +102,10 @@ class WidMocks(pulumi.runtime.Mocks):
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
         inputs = dict(args.inputs)
         resource_id, state = self._state_for(args.typ, args.name, inputs)
+        if self.placeholders:
+            for key, label in _PLACEHOLDERS.get(args.typ, {}).items():
+                if key in state and key not in inputs:
+                    state[key] = f"<{label} of {args.name}, known after deploy>"
         if args.custom is False:
             resource_id = None
         record = RecordedResource(
@@ -116,7 +123,12 @@ class WidMocks(pulumi.runtime.Mocks):
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
         self.calls.append((args.token, dict(args.args)))
-        return self._call(args.token, dict(args.args))
+        result = self._call(args.token, dict(args.args))
+        if self.placeholders:
+            for key, label in _CALL_PLACEHOLDERS.get(args.token, {}).items():
+                if key in result:
+                    result[key] = label(args.args) if callable(label) else f"<{label}, known after deploy>"
+        return result
 
     # -- queries for assertions -----------------------------------------
     def of_type(self, token: str) -> list[RecordedResource]:
@@ -295,6 +307,20 @@ class WidMocks(pulumi.runtime.Mocks):
                 "subscriptionId": self.subscription_id,
                 "tenantId": self.tenant_id,
             }
+        if token == "azure-native:managedidentity:getUserAssignedIdentity":
+            rid = (
+                f"/subscriptions/{self.subscription_id}/resourceGroups/{args.get('resourceGroupName')}/"
+                f"providers/Microsoft.ManagedIdentity/userAssignedIdentities/{args.get('resourceName')}"
+            )
+            return {
+                "id": rid,
+                "name": args.get("resourceName"),
+                "clientId": _guid("client", rid),
+                "principalId": _guid("principal", rid),
+                "tenantId": self.tenant_id,
+                "location": "eastus",
+                "type": "Microsoft.ManagedIdentity/userAssignedIdentities",
+            }
         if token in ("gcp:organizations/getProject:getProject",):
             return {
                 "projectId": args.get("projectId") or self.gcp_project,
@@ -304,6 +330,40 @@ class WidMocks(pulumi.runtime.Mocks):
         if token == "gcp:organizations/getClientConfig:getClientConfig":
             return {"project": self.gcp_project, "region": "us-central1", "zone": "us-central1-a"}
         return {}
+
+
+# Values only the cloud knows, per type token: shown as placeholders by ``plan``.
+_PLACEHOLDERS: dict[str, dict[str, str]] = {
+    "aws:iam/role:Role": {"arn": "role arn", "uniqueId": "role unique id"},
+    "aws:iam/policy:Policy": {"arn": "policy arn"},
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {"arn": "oidc provider arn"},
+    "aws:eks/podIdentityAssociation:PodIdentityAssociation": {
+        "associationId": "association id",
+        "associationArn": "association arn",
+    },
+    "aws:eks/cluster:Cluster": {"arn": "cluster arn"},
+    "azure-native:managedidentity:UserAssignedIdentity": {
+        "clientId": "client id",
+        "principalId": "principal id",
+        "tenantId": "tenant id",
+    },
+    "gcp:serviceaccount/account:Account": {
+        "email": "service account email",
+        "name": "service account id",
+        "member": "service account member",
+        "uniqueId": "service account unique id",
+    },
+}
+_CALL_PLACEHOLDERS: dict[str, dict[str, Any]] = {
+    "aws:index/getCallerIdentity:getCallerIdentity": {"accountId": "aws account id", "arn": "caller arn"},
+    "aws:eks/getCluster:getCluster": {
+        "identities": lambda a: [
+            {"oidcs": [{"issuer": f"https://<oidc issuer of EKS cluster {a.get('name')}, known after deploy>"}]}
+        ],
+    },
+    "azure-native:authorization:getClientConfig": {"subscriptionId": "subscription id", "tenantId": "tenant id"},
+    "gcp:organizations/getProject:getProject": {"number": "project number"},
+}
 
 
 class _RecordingMonitor(_mocks.MockMonitor):

@@ -1,0 +1,180 @@
+"""GCP chains: annotation -> Google service account -> workloadIdentityUser member; direct principals."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Optional
+
+from .common import Workload, label, other
+from .model import Chain, Probe, Res
+
+GSA_ANNOTATION = "iam.gke.io/gcp-service-account"
+WIU = "roles/iam.workloadIdentityUser"
+NODE_SELECTOR = "iam.gke.io/gke-metadata-server-enabled"
+ACCOUNT = "gcp:serviceaccount/account:Account"
+SA_MEMBER = "gcp:serviceaccount/iAMMember:IAMMember"
+SA_BINDING = "gcp:serviceaccount/iAMBinding:IAMBinding"
+SA_POLICY = "gcp:serviceaccount/iAMPolicy:IAMPolicy"
+CLUSTER = "gcp:container/cluster:Cluster"
+_MEMBER = re.compile(r"^serviceAccount:(?P<pool>[^\[]+\.svc\.id\.goog)\[(?P<ns>[^/\]]+)/(?P<ksa>[^\]]+)\]$")
+_PRINCIPAL = re.compile(
+    r"^principal://iam\.googleapis\.com/projects/(?P<number>[^/]+)/locations/global/workloadIdentityPools/"
+    r"(?P<pool>[^/]+)/subject/ns/(?P<ns>[^/]+)/sa/(?P<ksa>[^/]+)$"
+)
+_PRINCIPAL_SET = re.compile(
+    r"^principalSet://iam\.googleapis\.com/projects/[^/]+/locations/global/workloadIdentityPools/"
+    r"(?P<pool>[^/]+)/(?:namespace/(?P<ns>[^/]+)|\*)$"
+)
+
+
+def grants(resources: list[Res]) -> list[tuple[Res, str, str]]:
+    """(resource, role, member) of every additive or authoritative IAM grant in the stack."""
+    out = []
+    for res in resources:
+        if not res.type.startswith("gcp:"):
+            continue
+        role = res.get("role")
+        if res.get("member") and role:
+            out.append((res, str(role), str(res.get("member"))))
+        elif res.get("members") and role:
+            out += [(res, str(role), str(m)) for m in res.get("members")]
+        elif res.get("policyData"):
+            try:
+                policy = json.loads(res.get("policyData")) if isinstance(res.get("policyData"), str) else res.get("policyData")
+            except ValueError:
+                continue
+            for binding in policy.get("bindings", []):
+                out += [(res, str(binding.get("role")), str(m)) for m in binding.get("members", [])]
+    return out
+
+
+def member_admits(member: str, pool: str, namespace: str, ksa: str, number: Optional[str] = None) -> bool:
+    """Whether a granted member string covers the KSA ``<pool>[<ns>/<ksa>]``."""
+    if member in ("allUsers", "allAuthenticatedUsers"):
+        return True
+    m = _MEMBER.match(member)
+    if m:
+        return (m["pool"], m["ns"], m["ksa"]) == (pool, namespace, ksa)
+    m = _PRINCIPAL.match(member)
+    if m:
+        return (m["pool"], m["ns"], m["ksa"]) == (pool, namespace, ksa) and (number is None or m["number"] == number)
+    m = _PRINCIPAL_SET.match(member)
+    if m:
+        return m["pool"] == pool and (m["ns"] is None or m["ns"] == namespace)
+    return False
+
+
+def _targets_account(res: Res, account: Optional[Res], email: str) -> bool:
+    target = str(res.get("serviceAccountId") or "")
+    if account is not None and target in {str(account.outputs.get("name")), str(account.outputs.get("id")), account.urn}:
+        return True
+    return target.endswith(f"/serviceAccounts/{email}") or target == email
+
+
+def _check_selector(chain: Chain, workload: Workload, autopilot: Optional[bool]) -> None:
+    patch = workload.pod_template_patch
+    if patch is None:
+        return
+    selector = ((patch.get("spec") or {}).get("nodeSelector") or {}).get(NODE_SELECTOR)
+    if autopilot:
+        chain.check("node selector", selector is None,
+                    "none, as Autopilot requires" if selector is None else f"Autopilot rejects the {NODE_SELECTOR} selector")
+    elif autopilot is False:
+        chain.check("node selector", selector == "true",
+                    f"{NODE_SELECTOR}: \"true\"" if selector == "true" else f"Standard clusters need {NODE_SELECTOR}: \"true\"")
+    else:
+        chain.check("node selector", True, f"{NODE_SELECTOR}: \"true\"" if selector == "true"
+                    else "no node selector: right only on Autopilot clusters")
+
+
+def _cluster_facts(resources: list[Res]) -> tuple[list[str], Optional[bool]]:
+    pools, autopilot = [], None
+    for res in resources:
+        if res.type == CLUSTER:
+            pool = (res.get("workloadIdentityConfig") or {}).get("workloadPool")
+            if pool:
+                pools.append(str(pool))
+            autopilot = bool(res.get("enableAutopilot"))
+    return pools, autopilot
+
+
+def gsa_chain(name: str, workload: Workload, email: str, account: Optional[Res],
+              all_grants: list[tuple[Res, str, str]], pools: list[str], autopilot: Optional[bool]) -> Chain:
+    chain = Chain("gcp", "gsa", name, f"{workload.namespace}/{workload.service_account}")
+    wiu = [(r, m) for r, role, m in all_grants if role == WIU and _targets_account(r, account, email)]
+    pool = pools[0] if pools else next(
+        (m_["pool"] for _, m in wiu if (m_ := _MEMBER.match(m)) and (m_["ns"], m_["ksa"]) == (workload.namespace, workload.service_account)),
+        None)
+    if not chain.check("workloadIdentityUser grant", pool is not None and any(
+            member_admits(m, pool, workload.namespace, workload.service_account) for _, m in wiu),
+            f"{WIU} on {email} for serviceAccount:{pool}[{workload.namespace}/{workload.service_account}]" if pool
+            else f"no {WIU} grant on {email} names [{workload.namespace}/{workload.service_account}]"):
+        return chain
+    exact = [m for _, m in wiu if m == f"serviceAccount:{pool}[{workload.namespace}/{workload.service_account}]"]
+    chain.check("exact member", bool(exact), "the grant names exactly one KSA" if exact
+                else "the KSA is admitted only through a broader member")
+    _check_selector(chain, workload, autopilot)
+    _probes(chain, workload, pool, [(r, m) for r, m in wiu])
+    return chain
+
+
+def _probes(chain: Chain, workload: Workload, pool: str, members: list[tuple[Res, str]], number: Optional[str] = None) -> None:
+    ns2 = other(workload.namespace, "other-namespace")
+    sa2 = other(workload.service_account, "other-service-account")
+    other_pool = other(pool, "other-project.svc.id.goog")
+    for description, p, ns, ksa in (
+        (f"{workload.service_account} in namespace {ns2}", pool, ns2, workload.service_account),
+        (f"{sa2} in namespace {workload.namespace}", pool, workload.namespace, sa2),
+        ("another project's clusters (pool)", other_pool, workload.namespace, workload.service_account),
+    ):
+        hit = next((r for r, m in members if member_admits(m, p, ns, ksa, number)), None)
+        chain.probes.append(Probe(description, hit is not None, label(hit) if hit else ""))
+
+
+def direct_chain(name: str, namespace: str, ksa: str, principal: str,
+                 all_grants: list[tuple[Res, str, str]], workload: Optional[Workload], autopilot: Optional[bool]) -> Chain:
+    chain = Chain("gcp", "direct", name, f"{namespace}/{ksa}")
+    m = _PRINCIPAL.match(principal)
+    if not chain.check("principal", m is not None and (m["ns"], m["ksa"]) == (namespace, ksa),
+                       f"{principal}" if m else f"{principal!r} is not a principal:// KSA identifier"):
+        return chain
+    mine = [(r, member) for r, _, member in all_grants if member == principal]
+    chain.check("grants", bool(mine), f"{len(mine)} grant(s) to the principal" if mine else "no grant names the principal")
+    if workload is not None:
+        _check_selector(chain, workload, autopilot)
+        chain.check("no GSA annotation", GSA_ANNOTATION not in workload.annotations,
+                    "direct access needs no annotation" if GSA_ANNOTATION not in workload.annotations
+                    else f"{GSA_ANNOTATION} is set: the pod would impersonate that GSA instead")
+    members = [(r, member) for r, _, member in all_grants if member.startswith(("principal://", "principalSet://"))]
+    fake = Workload(namespace, ksa, {}, None, "")
+    _probes(chain, fake, m["pool"], members, m["number"])
+    return chain
+
+
+def verify_gcp(resources: list[Res], workloads: list[Workload]) -> list[Chain]:
+    accounts = [r for r in resources if r.type == ACCOUNT]
+    all_grants = grants(resources)
+    pools, autopilot = _cluster_facts(resources)
+    chains = []
+    for workload in workloads:
+        email = workload.annotations.get(GSA_ANNOTATION)
+        if not email:
+            continue
+        account = next((a for a in accounts if a.outputs.get("email") == email), None)
+        name = workload.component.name if workload.component else workload.source
+        chains.append(gsa_chain(name, workload, str(email), account, all_grants, pools, autopilot))
+    seen: set[str] = set()
+    for workload in workloads:  # direct mode components
+        member = (workload.component.outputs.get("member") if workload.component else None) or ""
+        if str(member).startswith("principal://"):
+            seen.add(member)
+            chains.append(direct_chain(workload.component.name, workload.namespace, workload.service_account,
+                                       member, all_grants, workload, autopilot))
+    for _res, _role, member in all_grants:  # hand-built direct grants
+        m = _PRINCIPAL.match(member)
+        if m and member not in seen:
+            seen.add(member)
+            chains.append(direct_chain(member.rsplit("/subject/", 1)[-1], m["ns"], m["ksa"], member,
+                                       all_grants, None, autopilot))
+    return chains

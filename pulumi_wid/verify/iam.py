@@ -1,0 +1,140 @@
+"""An evaluator of IAM policy statements, written from IAM's documented semantics.
+
+It knows nothing of how ``pulumi_wid`` builds trust policies: it only answers
+"does this policy allow this principal/action/context?", so it can catch the
+builders' mistakes. Semantics: condition operators are ANDed, keys within an
+operator are ANDed, values of one key are ORed; a missing key fails positive
+operators (unless ``...IfExists``) and satisfies negated ones; an explicit
+Deny wins over any Allow.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, Optional
+
+_UNSUPPORTED = "unsupported"
+
+
+def as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def glob(pattern: str, value: str, ignore_case: bool = False) -> bool:
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, value, re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL) is not None
+
+
+def _match_one(base: str, pattern: str, value: str) -> bool:
+    if base == "StringEquals":
+        return pattern == value
+    if base == "StringEqualsIgnoreCase":
+        return pattern.lower() == value.lower()
+    if base == "StringLike":
+        return glob(pattern, value)
+    if base in ("ArnEquals", "ArnLike"):
+        return glob(pattern, value)
+    raise KeyError(base)
+
+
+_NEGATED = {
+    "StringNotEquals": "StringEquals",
+    "StringNotEqualsIgnoreCase": "StringEqualsIgnoreCase",
+    "StringNotLike": "StringLike",
+    "ArnNotEquals": "ArnEquals",
+    "ArnNotLike": "ArnLike",
+}
+
+
+def condition_holds(condition: Optional[Mapping[str, Any]], context: Mapping[str, Any]) -> tuple[bool, str]:
+    """Whether every operator/key of ``condition`` holds for ``context``.
+
+    Returns (holds, reason); unknown operators do not hold, with the reason said.
+    """
+    if not condition:
+        return True, ""
+    ctx = {k.lower(): as_list(v) for k, v in context.items()}
+    for operator, block in condition.items():
+        if not isinstance(block, Mapping):
+            return False, f"malformed condition {operator}"
+        qualifier, _, op = operator.rpartition(":")
+        if_exists = op.endswith("IfExists")
+        op = op.removesuffix("IfExists")
+        for key, wanted in block.items():
+            values = ctx.get(key.lower())
+            patterns = [str(p) for p in as_list(wanted)]
+            if op == "Null":
+                is_null = values is None
+                if not any((p.lower() == "true") == is_null for p in patterns):
+                    return False, f"Null on {key}"
+                continue
+            if values is None:
+                if if_exists or op in _NEGATED or qualifier == "ForAllValues":
+                    continue
+                return False, f"{key} is not in the request"
+            try:
+                if op in _NEGATED:
+                    base = _NEGATED[op]
+                    matched = [any(_match_one(base, p, str(v)) for p in patterns) for v in values]
+                    ok = not any(matched)
+                else:
+                    matched = [any(_match_one(op, p, str(v)) for p in patterns) for v in values]
+                    ok = all(matched) if qualifier == "ForAllValues" else any(matched)
+            except KeyError:
+                return False, f"operator {operator} is not evaluated offline"
+            if not ok:
+                return False, f"{operator} on {key}"
+    return True, ""
+
+
+def _principal_matches(principal: Any, kind: str, value: str) -> bool:
+    if principal == "*":
+        return True
+    if not isinstance(principal, Mapping):
+        return False
+    for key, items in principal.items():
+        if key == kind or (key == "AWS" and "*" in as_list(items)):
+            if any(item == "*" or glob(str(item), value) for item in as_list(items)):
+                return True
+    return False
+
+
+def _action_matches(statement: Mapping[str, Any], action: str) -> bool:
+    if "Action" in statement:
+        return any(glob(str(a), action, ignore_case=True) for a in as_list(statement["Action"]))
+    if "NotAction" in statement:
+        return not any(glob(str(a), action, ignore_case=True) for a in as_list(statement["NotAction"]))
+    return False
+
+
+def statements(policy: Any) -> list[Mapping[str, Any]]:
+    if not isinstance(policy, Mapping):
+        return []
+    return [s for s in as_list(policy.get("Statement")) if isinstance(s, Mapping)]
+
+
+def describe(index: int, statement: Mapping[str, Any]) -> str:
+    sid = statement.get("Sid")
+    return f"statement {index}" + (f" ({sid})" if sid else "")
+
+
+def evaluate(policy: Any, principal_kind: str, principal: str, action: str,
+             context: Mapping[str, Any]) -> tuple[bool, str]:
+    """(allowed, which statement decided) for one request against a trust policy."""
+    allowed_by = ""
+    for index, statement in enumerate(statements(policy)):
+        if not _principal_matches(statement.get("Principal"), principal_kind, principal):
+            continue
+        if not _action_matches(statement, action):
+            continue
+        holds, _ = condition_holds(statement.get("Condition"), context)
+        if not holds:
+            continue
+        if statement.get("Effect") == "Deny":
+            return False, f"denied by {describe(index, statement)}"
+        if statement.get("Effect") == "Allow" and not allowed_by:
+            allowed_by = describe(index, statement)
+    return bool(allowed_by), allowed_by
