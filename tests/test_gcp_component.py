@@ -383,3 +383,30 @@ def test_importing_gcp_does_not_import_other_clouds():
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+class _ClusterMocks(WidMocks):
+    def _call(self, token, args):
+        if token == "gcp:container/getCluster:getCluster":
+            return {"name": args.get("name"), "endpoint": "203.0.113.10",
+                    "masterAuths": [{"clusterCaCertificate": "Q0E="}]}
+        return super()._call(token, args)
+
+
+def test_example_program_runs_under_the_mocks():
+    import pathlib
+    import runpy
+
+    mocks = install(_ClusterMocks(), project="wid-gcp-gke")
+    pulumi.runtime.set_config("wid-gcp-gke:project", "my-project")
+    example = pathlib.Path(__file__).parent.parent / "examples" / "gcp-gke" / "__main__.py"
+    mocks.run(lambda: runpy.run_path(str(example)))
+    assert mocks.named("api-workload-identity-user").inputs["member"] == (
+        "serviceAccount:my-project.svc.id.goog[payments/api]")
+    assert mocks.named("worker-service-account").inputs["metadata"]["annotations"] == {}
+    worker_grant = [r for r in mocks.resources if r.name.startswith("worker-binding-")]
+    assert [r.inputs["member"] for r in worker_grant] == [PRINCIPAL.replace("/ns/apps/sa/api", "/ns/payments/sa/worker")]
+    for name in ("api", "worker"):
+        template = mocks.named(name + "-service-account") and [
+            r for r in mocks.resources if r.type == "kubernetes:apps/v1:Deployment" and r.name == name][0]
+        assert template.inputs["spec"]["template"]["spec"]["serviceAccountName"] == name

@@ -194,14 +194,23 @@ def _target(where: str, kind: str, resource: Any, project: Any) -> dict[str, Any
     """The provider arguments naming the resource, now or (for an Output) once it resolves."""
     if not is_unknown(resource):
         return m.binding_target(where, kind, resource, project)
-    parsed = pulumi.Output.all(resource, project).apply(lambda v: m.binding_target(where, kind, v[0], v[1]))
+
+    def parse(values: list[Any]) -> dict[str, Any]:
+        if values[0] is None:  # like when_known: nothing to check (e.g. a computed name under mocks)
+            return dict.fromkeys(m.TARGET_KEYS[kind])
+        return m.binding_target(where, kind, values[0], values[1])
+
+    parsed = pulumi.Output.all(resource, project).apply(parse)
     return {key: parsed.apply(lambda t, k=key: t[k]) for key in m.TARGET_KEYS[kind]}
 
 
 def _known(value: Any, convert: Callable[[Any], Any]) -> Any:
-    """``convert(value)`` now, or once an Output resolves (raising the same ValidationError)."""
+    """``convert(value)`` now, or once an Output resolves (raising the same ValidationError).
+
+    As with ``when_known``, an Output that resolves to None is passed through unchecked.
+    """
     if is_unknown(value):
-        return pulumi.Output.from_input(value).apply(convert)
+        return pulumi.Output.from_input(value).apply(lambda v: None if v is None else convert(v))
     return convert(value)
 
 
