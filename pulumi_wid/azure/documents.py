@@ -1,0 +1,245 @@
+"""Pure builders and checks for Azure: names, issuers, scopes, FIC subjects, assignment ids.
+
+Nothing here touches the Pulumi runtime; every function takes plain values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..errors import ValidationError
+from ..identity import service_account_subject
+from ..validation import check_str
+from .roles import GUID
+
+AUDIENCE = "api://AzureADTokenExchange"
+MAX_FICS_PER_IDENTITY = 20
+
+UAMI_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_-]{2,127}$")
+FIC_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_-]{2,119}$")
+UAMI_NAME_MAX = 128
+FIC_NAME_MAX = 120
+# Resource group: 1-90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'.
+RESOURCE_GROUP = re.compile(r"^[-\w.()]{0,89}[-\w()]$")
+MANAGEMENT_GROUP = re.compile(r"^[-\w.()]{1,90}$")
+_PROVIDER_NAMESPACE = re.compile(r"^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)+$")
+
+# uuid5 namespace of the package's role assignment names (never change it: it
+# would rename, hence re-create, every role assignment).
+ROLE_ASSIGNMENT_NAMESPACE = uuid.UUID("4f0c3c56-8d1e-5b8e-9a57-7d1b2c2e6a11")
+
+
+# -- names ------------------------------------------------------------------
+def short_hash(*parts: str, size: int = 8) -> str:
+    """A short, stable hex digest of ``parts`` (for names and logical suffixes)."""
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:size]
+
+
+def _fit(base: str, limit: int) -> str:
+    """``base`` with disallowed characters (dots included) replaced, shortened with a stable hash."""
+    text = re.sub(r"[^A-Za-z0-9_-]", "-", base)
+    if len(text) <= limit:
+        return text
+    digest = short_hash(base)
+    return f"{text[: limit - len(digest) - 1].rstrip('-_')}-{digest}"
+
+
+def derive_identity_name(namespace: str, name: str) -> str:
+    """``<namespace>-<name>`` as a valid UAMI name (dots replaced; past 128 characters, a stable hash)."""
+    return _fit(f"{namespace}-{name}", UAMI_NAME_MAX)
+
+
+def derive_fic_name(namespace: str, service_account: str, issuer: str) -> str:
+    """``<namespace>-<service account>-<hash of the issuer>``: one stable name per cluster.
+
+    The hash keeps each cluster's credential named the same when issuers are
+    added or removed, and two clusters never share a name.
+    """
+    suffix = short_hash(issuer)
+    base = _fit(f"{namespace}-{service_account}", FIC_NAME_MAX - len(suffix) - 1)
+    return f"{base}-{suffix}"
+
+
+def check_identity_name(field: str, value: Any) -> str:
+    check_str(field, value)
+    if not UAMI_NAME.fullmatch(value):
+        raise ValidationError(
+            field,
+            value,
+            "a managed identity name is 3-128 letters, digits, '-' and '_', starting with a letter or digit",
+            f"use a name such as {_fit(value, UAMI_NAME_MAX).lstrip('-_')[:128] or 'my-identity'!r}",
+        )
+    return value
+
+
+def check_fic_name(field: str, value: Any) -> str:
+    check_str(field, value)
+    if not FIC_NAME.fullmatch(value):
+        raise ValidationError(
+            field,
+            value,
+            "a federated identity credential name is 3-120 letters, digits, '-' and '_', "
+            "starting with a letter or digit",
+        )
+    return value
+
+
+def check_resource_group(field: str, value: Any) -> str:
+    check_str(field, value)
+    if not RESOURCE_GROUP.fullmatch(value):
+        raise ValidationError(
+            field,
+            value,
+            "a resource group name is 1-90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'",
+        )
+    return value
+
+
+def check_guid(field: str, value: Any, what: str) -> str:
+    check_str(field, value)
+    if not GUID.fullmatch(value):
+        raise ValidationError(field, value, f"{what} is a GUID", "for example 11111111-2222-3333-4444-555555555555")
+    return value
+
+
+# -- issuers and the federated credential ----------------------------------
+def check_issuer(field: str, issuer: Any) -> str:
+    """An https issuer URL, returned VERBATIM (AKS issuers end in '/': never add or strip it)."""
+    check_str(field, issuer)
+    parts = urlsplit(issuer) if issuer.isprintable() else None
+    if (
+        parts is None
+        or parts.scheme != "https"
+        or not issuer.startswith("https://")
+        or not parts.hostname
+        or parts.query
+        or parts.fragment
+        or any(c.isspace() for c in issuer)
+    ):
+        raise ValidationError(
+            field,
+            issuer,
+            "must be the cluster's https OIDC issuer URL (no query or fragment)",
+            "use the cluster's oidc_issuer_profile.issuer_url exactly as AKS reports it, "
+            "e.g. https://eastus.oic.prod-aks.azure.com/<tenant>/<guid>/",
+        )
+    return issuer
+
+
+def fic_subject(namespace: str, service_account: str) -> str:
+    """The FIC ``subject``: ``system:serviceaccount:<ns>:<sa>`` (exact, no wildcards)."""
+    return service_account_subject(namespace, service_account)
+
+
+def federated_credential(issuer: str, namespace: str, service_account: str) -> dict[str, Any]:
+    """The trust one FIC carries: issuer (verbatim), exact subject, the one audience."""
+    return {"issuer": issuer, "subject": fic_subject(namespace, service_account), "audiences": [AUDIENCE]}
+
+
+# -- scopes and role assignments --------------------------------------------
+@dataclass(frozen=True)
+class Scope:
+    """A parsed ARM scope."""
+
+    kind: str
+    """"root", "management_group", "subscription", "resource_group" or "resource"."""
+    scope: str
+    subscription: str | None = None
+    resource_group: str | None = None
+    management_group: str | None = None
+
+    @property
+    def broad(self) -> bool:
+        """Subscription, management group and tenant root scopes cover far more than one workload needs."""
+        return self.kind in ("root", "management_group", "subscription")
+
+
+_SCOPE_RULE = (
+    "must be an ARM scope: /subscriptions/<GUID>[/resourceGroups/<group>[/providers/"
+    "<Namespace>/<type>/<name>...]] or /providers/Microsoft.Management/managementGroups/<group>"
+)
+
+
+def parse_scope(field: str, scope: Any) -> Scope:
+    """Parse a role assignment scope; raise on anything malformed."""
+    check_str(field, scope)
+
+    def bad(detail: str = "") -> ValidationError:
+        return ValidationError(
+            field,
+            scope,
+            _SCOPE_RULE + (f" ({detail})" if detail else ""),
+            "use the target resource's .id, e.g. /subscriptions/<sub>/resourceGroups/rg/providers/"
+            "Microsoft.Storage/storageAccounts/data",
+        )
+
+    if scope == "/":
+        return Scope(kind="root", scope=scope)
+    if not scope.startswith("/") or scope.endswith("/") or "//" in scope or any(c.isspace() for c in scope):
+        raise bad()
+    parts = scope[1:].split("/")
+    head = parts[0].lower()
+    if head == "providers":
+        if len(parts) == 4 and parts[1].lower() == "microsoft.management" and parts[2].lower() == "managementgroups":
+            if not MANAGEMENT_GROUP.fullmatch(parts[3]):
+                raise bad("bad management group name")
+            return Scope(kind="management_group", scope=scope, management_group=parts[3])
+        raise bad()
+    if head != "subscriptions" or len(parts) < 2:
+        raise bad()
+    subscription = parts[1]
+    if not GUID.fullmatch(subscription):
+        raise bad("the subscription id is a GUID")
+    if len(parts) == 2:
+        return Scope(kind="subscription", scope=scope, subscription=subscription)
+    if parts[2].lower() != "resourcegroups" or len(parts) < 4:
+        raise bad()
+    group = parts[3]
+    if not RESOURCE_GROUP.fullmatch(group):
+        raise bad("bad resource group name")
+    if len(parts) == 4:
+        return Scope(kind="resource_group", scope=scope, subscription=subscription, resource_group=group)
+    rest = parts[4:]
+    # providers/<Namespace>/<type>/<name>[/<type>/<name>...]
+    if rest[0].lower() != "providers" or len(rest) < 4 or len(rest) % 2 != 0:
+        raise bad("a resource is providers/<Namespace>/<type>/<name>")
+    if not _PROVIDER_NAMESPACE.fullmatch(rest[1]):
+        raise bad("bad resource provider namespace")
+    return Scope(kind="resource", scope=scope, subscription=subscription, resource_group=group)
+
+
+def role_definition_id(subscription: str, role_guid: str) -> str:
+    """``/subscriptions/<sub>/providers/Microsoft.Authorization/roleDefinitions/<guid>``."""
+    return f"/subscriptions/{subscription}/providers/Microsoft.Authorization/roleDefinitions/{role_guid}"
+
+
+def role_assignment_name(scope: str, principal_id: str, definition_id: str) -> str:
+    """A deterministic GUID for one assignment: uuid5 of scope, principal and role definition id.
+
+    ARM ids are case-insensitive, so scope and role id are lower-cased first:
+    the same assignment always gets the same name, and re-creating it is idempotent.
+    """
+    key = "\n".join((scope.lower(), principal_id.lower(), definition_id.lower()))
+    return str(uuid.uuid5(ROLE_ASSIGNMENT_NAMESPACE, key))
+
+
+MAX_TAGS = 50
+_TAG_NAME_FORBIDDEN = set("<>%&\\?/")
+
+
+def check_tags(field: str, tags: dict[str, Any]) -> None:
+    """Azure tags: at most 50, names up to 512 characters without < > % & \\ ? /, values up to 256."""
+    if len(tags) > MAX_TAGS:
+        raise ValidationError(field, f"{len(tags)} tags", f"Azure allows at most {MAX_TAGS} tags per resource", "drop some tags")
+    for key, value in tags.items():
+        if len(key) > 512 or _TAG_NAME_FORBIDDEN & set(key):
+            raise ValidationError(
+                f"{field}.{key}", key, "an Azure tag name is at most 512 characters and has none of < > % & \\ ? /"
+            )
+        if isinstance(value, str) and len(value) > 256:
+            raise ValidationError(f"{field}.{key}", value, "an Azure tag value is at most 256 characters")
