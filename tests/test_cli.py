@@ -1,0 +1,211 @@
+"""pulumi-wid plan and verify: formats, failures, and broken chains that must FAIL."""
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from pulumi_wid.cli import main
+from pulumi_wid.verify import iam, load_state, verify_resources
+
+ROOT = Path(__file__).resolve().parent.parent
+STATE = Path(__file__).parent / "data" / "state"
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_plan_text_of_the_demo(capsys):
+    code, out, _ = run(capsys, "plan", str(ROOT))
+    assert code == 0
+    assert "wid:index:EksPodIdentity 'payments-api-eks'" in out
+    assert '"Service": "pods.eks.amazonaws.com"' in out
+    assert "roleArn: <role arn of payments-api-eks-role, known after deploy>" in out
+    # values only the cloud knows are never invented
+    assert "arn:aws:iam::123456789012:role/" not in out
+    assert "Exports" in out
+
+
+def test_plan_json_is_one_document(capsys):
+    code, out, _ = run(capsys, "plan", str(ROOT), "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["project"] == "wid-demo"
+    by_name = {c["name"]: c for c in doc["components"]}
+    role = next(r for r in by_name["payments-worker-eks"]["resources"] if r["type"] == "aws:iam/role:Role")
+    statement = role["inputs"]["assumeRolePolicy"]["Statement"][0]
+    assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
+    assert statement["Condition"]["StringEquals"][
+        "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub"] == "system:serviceaccount:payments:worker"
+    assert by_name["payments-worker-eks"]["outputs"]["pod_template_patch"] == {"spec": {"serviceAccountName": "worker"}}
+
+
+def test_plan_mermaid(capsys):
+    code, out, _ = run(capsys, "plan", str(ROOT), "--format", "mermaid")
+    assert code == 0
+    assert out.startswith("flowchart LR\n")
+    assert 'subgraph c0["EksPodIdentity payments-api-eks"]' in out
+    assert "-->" in out and '"' not in out.replace('["', "").replace('"]', "").replace('{{"', "").replace('"}}', "").replace('(["', "").replace('"])', "")
+
+
+def test_verify_demo_passes(capsys):
+    code, out, _ = run(capsys, "verify", str(ROOT))
+    assert code == 0, out
+    assert "FAIL" not in out
+    assert "PASS  [aws irsa] payments-worker-eks" in out
+
+
+def project(tmp_path, program, runtime="python", stack_config=None, extra=""):
+    (tmp_path / "Pulumi.yaml").write_text(f"name: t\nruntime: {runtime}\n{extra}")
+    (tmp_path / "__main__.py").write_text(textwrap.dedent(program))
+    if stack_config is not None:
+        (tmp_path / "Pulumi.dev.yaml").write_text(stack_config)
+    return str(tmp_path)
+
+
+def test_missing_pulumi_yaml(tmp_path, capsys):
+    code, out, err = run(capsys, "plan", str(tmp_path))
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1 and "no Pulumi.yaml" in err
+
+
+def test_non_python_runtime(tmp_path, capsys):
+    code, _, err = run(capsys, "plan", project(tmp_path, "", runtime="nodejs"))
+    assert code == 1 and err.count("\n") == 1 and "runtime is 'nodejs'" in err
+
+
+def test_unknown_stack(tmp_path, capsys):
+    code, _, err = run(capsys, "plan", project(tmp_path, ""), "--stack", "prod")
+    assert code == 1 and err.count("\n") == 1 and "unknown stack 'prod'" in err
+
+
+def test_program_error_points_at_the_users_line(tmp_path, capsys):
+    program = """\
+        from pulumi_wid import EksPodIdentity
+
+        EksPodIdentity("api", {"identity": {"namespace": "Bad_NS", "service_account": "api"}, "cluster_name": "c"})
+    """
+    code, out, err = run(capsys, "plan", project(tmp_path, program))
+    assert code == 1
+    assert "__main__.py:3: error: ValidationError: identity.namespace: 'Bad_NS' is invalid" in err
+    assert 'EksPodIdentity("api"' in err
+
+
+def test_stack_config_secrets_and_overrides(tmp_path, capsys):
+    program = """\
+        import pulumi
+        c = pulumi.Config()
+        pulumi.export("ns", c.get("ns"))
+        pulumi.export("token", c.get("token"))
+        pulumi.export("region", pulumi.Config("aws").get("region"))
+        pulumi.export("over", c.get("over"))
+    """
+    stack = "config:\n  t:ns: orders\n  aws:region: eu-west-1\n  t:token:\n    secure: AAABAxyz\n"
+    code, out, err = run(capsys, "plan", project(tmp_path, program, stack_config=stack), "--stack", "dev",
+                         "--config", "over=1", "--format", "json")
+    assert code == 0
+    exports = json.loads(out)["exports"]
+    assert exports == {"ns": "orders", "token": "<secret: not decrypted offline>", "region": "eu-west-1", "over": "1"}
+    assert "t:token is a secret" in err
+
+
+def test_project_config_defaults(tmp_path, capsys):
+    program = "import pulumi\npulumi.export('ns', pulumi.Config().get('ns'))\n"
+    code, out, _ = run(capsys, "plan", project(tmp_path, program, extra="config:\n  ns:\n    type: string\n    default: shop\n"),
+                       "--format", "json")
+    assert json.loads(out)["exports"] == {"ns": "shop"}
+
+
+def test_bad_config_flag(tmp_path, capsys):
+    code, _, err = run(capsys, "plan", project(tmp_path, ""), "--config", "novalue")
+    assert code == 1 and "KEY=VALUE" in err
+
+
+# -- verify on state files ------------------------------------------------------
+GOOD = ["aws-irsa-good.json", "aws-pod-identity-good.json", "azure-good.json", "gcp-good.json", "gcp-direct-good.json"]
+BROKEN = {
+    "aws-irsa-missing-sub.json": "probe api in namespace other-namespace: ACCEPTED by Role 'orders-api' statement 0",
+    "aws-irsa-wildcard-namespace.json": "probe api in namespace other-namespace: ACCEPTED by Role 'orders-api' statement 0",
+    "aws-irsa-unannotated-no-sub.json": "without an exact :sub condition",
+    "aws-pod-identity-no-tagsession.json": "does not let pods.eks.amazonaws.com call sts:TagSession",
+    "azure-slash-stripped.json": "lacks the trailing '/' every AKS issuer has",
+    "azure-slash-stripped-with-cluster.json": "no credential matches iss=https://eastus.oic.prod-aks.azure.com/",
+    "azure-no-pod-label.json": "lacks the pod label azure.workload.identity/use",
+    "gcp-other-namespace.json": "no roles/iam.workloadIdentityUser grant on orders-api@shop-prod.iam.gserviceaccount.com names [orders/api]",
+    "gcp-namespace-principal-set.json": "probe other-service-account in namespace orders: ACCEPTED by IAMMember 'orders-ns'",
+}
+
+
+@pytest.mark.parametrize("name", GOOD)
+def test_verify_state_good_chains_pass(capsys, name):
+    code, out, _ = run(capsys, "verify", "--state", str(STATE / name))
+    assert code == 0, out
+    assert out.splitlines()[-1] == "1 passed, 0 failed"
+
+
+@pytest.mark.parametrize("name,reason", sorted(BROKEN.items()))
+def test_verify_state_broken_chains_fail(capsys, name, reason):
+    code, out, _ = run(capsys, "verify", "--state", str(STATE / name))
+    assert code == 1
+    assert reason in out
+    assert out.splitlines()[-1] == "0 passed, 1 failed"
+
+
+def test_verify_json_format(capsys):
+    code, out, _ = run(capsys, "verify", "--state", str(STATE / "aws-irsa-missing-sub.json"), "--format", "json")
+    doc = json.loads(out)
+    assert code == 1 and doc["status"] == "FAIL"
+    chain = doc["chains"][0]
+    assert chain["status"] == "FAIL"
+    accepted = [p for p in chain["probes"] if p["accepted"]]
+    assert {p["description"] for p in accepted} == {"api in namespace other-namespace", "other-service-account in namespace orders"}
+
+
+def test_verify_bad_state_file(tmp_path, capsys):
+    bad = tmp_path / "s.json"
+    bad.write_text("{}")
+    code, _, err = run(capsys, "verify", "--state", str(bad))
+    assert code == 1 and "deployment.resources" in err
+
+
+def test_verify_empty_stack_fails(tmp_path, capsys):
+    empty = tmp_path / "s.json"
+    empty.write_text(json.dumps({"version": 3, "deployment": {"resources": []}}))
+    code, out, _ = run(capsys, "verify", "--state", str(empty))
+    assert code == 1 and "no identity chain found" in out
+
+
+# -- the IAM evaluator on its own --------------------------------------------------
+def test_iam_condition_semantics():
+    ctx = {"i:sub": "system:serviceaccount:a:b", "i:aud": "sts.amazonaws.com"}
+    assert iam.condition_holds({"StringEquals": {"i:sub": ["x", "system:serviceaccount:a:b"]}}, ctx)[0]  # values ORed
+    assert not iam.condition_holds({"StringEquals": {"i:sub": "system:serviceaccount:a:b", "i:aud": "x"}}, ctx)[0]  # keys ANDed
+    assert iam.condition_holds({"StringLike": {"i:sub": "system:serviceaccount:a:*"}}, ctx)[0]
+    assert not iam.condition_holds({"StringLike": {"i:sub": "system:serviceaccount:a:c?"}}, ctx)[0]
+    assert not iam.condition_holds({"StringEquals": {"other:sub": "x"}}, ctx)[0]  # missing key fails
+    assert iam.condition_holds({"StringEqualsIfExists": {"other:sub": "x"}}, ctx)[0]
+    assert iam.condition_holds({"StringNotEquals": {"other:sub": "x"}}, ctx)[0]  # negated: missing key holds
+    assert iam.condition_holds({"StringEquals": {"I:SUB": "system:serviceaccount:a:b"}}, ctx)[0]  # keys are case-insensitive
+    assert not iam.condition_holds({"StringEquals": {"i:sub": "SYSTEM:serviceaccount:a:b"}}, ctx)[0]  # values are not
+    assert not iam.condition_holds({"NumericLessThan": {"i:sub": "1"}}, ctx)[0]
+
+
+def test_iam_explicit_deny_wins():
+    policy = {"Statement": [
+        {"Effect": "Allow", "Principal": {"Federated": "p"}, "Action": "sts:*"},
+        {"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRoleWithWebIdentity",
+         "Condition": {"StringEquals": {"i:sub": "bad"}}},
+    ]}
+    assert iam.evaluate(policy, "Federated", "p", "sts:AssumeRoleWithWebIdentity", {"i:sub": "good"})[0]
+    assert iam.evaluate(policy, "Federated", "p", "sts:AssumeRoleWithWebIdentity", {"i:sub": "bad"}) == (
+        False, "denied by statement 1")
+
+
+def test_state_reader_skips_providers_and_stack():
+    names = [r.type for r in load_state(STATE / "aws-irsa-good.json")]
+    assert names == ["aws:iam/role:Role", "kubernetes:core/v1:ServiceAccount"]
+    assert len(verify_resources(load_state(STATE / "aws-irsa-good.json"))) == 1
