@@ -69,6 +69,8 @@ def service_account(
     opts = pulumi.ResourceOptions(parent=parent, depends_on=list(depends_on))
     if identity.service_account_mode == "none":
         return None
+    if identity.service_account_mode == "patch" and not cloud_annotations:
+        return None  # nothing to apply: the identity needs no annotation (e.g. GKE direct access)
     if identity.service_account_mode == "patch":
         return k8s.core.v1.ServiceAccountPatch(
             f"{name}-service-account",

@@ -7,10 +7,12 @@ Every value comes from `pulumi.Config` with a default, so the stack runs with no
 
 import pulumi
 
-from pulumi_wid import EksPodIdentity
+from pulumi_wid import AksFederatedIdentity, EksPodIdentity, GkeWorkloadIdentity
 
 config = pulumi.Config()
 aws_config = pulumi.Config("demo-aws")
+azure_config = pulumi.Config("demo-azure")
+gcp_config = pulumi.Config("demo-gcp")
 
 namespace = config.get("namespace") or "payments"
 service_account = config.get("serviceAccount") or "api"
@@ -49,3 +51,57 @@ eks_worker = EksPodIdentity(
 pulumi.export("eksApiRoleArn", eks_api.role_arn)
 pulumi.export("eksWorkerRoleArn", eks_worker.role_arn)
 pulumi.export("eksWorkerAnnotations", eks_worker.service_account_annotations)
+
+# --- Azure: a managed identity federated with two AKS clusters ------------------------
+subscription = azure_config.get("subscriptionId") or "00000000-0000-0000-0000-000000000000"
+resource_group = azure_config.get("resourceGroup") or "payments-rg"
+storage_account = (
+    f"/subscriptions/{subscription}/resourceGroups/{resource_group}"
+    "/providers/Microsoft.Storage/storageAccounts/paymentsinvoices"
+)
+aks_api = AksFederatedIdentity(
+    "payments-api-aks",
+    {
+        "identity": {"namespace": namespace, "service_account": service_account, "tags": tags},
+        "resource_group_name": resource_group,
+        "location": azure_config.get("location") or "eastus",
+        "oidc_issuer_urls": [
+            azure_config.get("issuerUrl")
+            or "https://eastus.oic.prod-aks.azure.com/11111111-1111-1111-1111-111111111111/4b2d6c0e-3a0b-4d35-9a67-1f1c8e7a2d10/",
+            azure_config.get("drIssuerUrl")
+            or "https://westus.oic.prod-aks.azure.com/11111111-1111-1111-1111-111111111111/9c1e7f3a-2b4d-4e6f-8a0b-1c2d3e4f5a6b/",
+        ],
+        "role_assignments": [{"role": "Storage Blob Data Reader", "scope": storage_account}],
+    },
+)
+
+# --- GCP: a Google service account with a bucket grant, and direct access for a job ---
+project = gcp_config.get("project") or "payments-prod"
+gke_api = GkeWorkloadIdentity(
+    "payments-api-gke",
+    {
+        "identity": {"namespace": namespace, "service_account": service_account, "tags": tags},
+        "project": project,
+        "bindings": [
+            {"role": "roles/storage.objectViewer", "resource_type": "storage_bucket", "resource": "payments-invoices"}
+        ],
+    },
+)
+gke_job = GkeWorkloadIdentity(
+    "payments-report-gke",
+    {
+        "identity": {"namespace": namespace, "service_account": "report"},
+        "project": project,
+        "mode": "direct",
+        "project_number": gcp_config.get("projectNumber") or "123456789012",
+        "autopilot": True,
+        "bindings": [
+            {"role": "roles/storage.objectViewer", "resource_type": "storage_bucket", "resource": "payments-invoices"}
+        ],
+    },
+)
+
+pulumi.export("aksClientId", aks_api.client_id)
+pulumi.export("aksAnnotations", aks_api.service_account_annotations)
+pulumi.export("gkeServiceAccountEmail", gke_api.gcp_service_account_email)
+pulumi.export("gkeReportMember", gke_job.member)
