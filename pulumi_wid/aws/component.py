@@ -119,6 +119,10 @@ def plan_eks(args: Any) -> EksPlan:
     cluster_name = args.get("cluster_name")
     if mode == "pod_identity" or not _has_irsa_source(args):
         require(args, "cluster_name", "")
+    if cluster_name is not None and not isinstance(cluster_name, str) and not is_unknown(cluster_name):
+        raise ValidationError(
+            "cluster_name", cluster_name, "must be a string (or an Output of one)", "pass the cluster's name, e.g. cluster.name"
+        )
     if isinstance(cluster_name, str) and not _CLUSTER_NAME.fullmatch(cluster_name):
         raise ValidationError(
             "cluster_name", cluster_name, "an EKS cluster name is 1-100 letters, digits, '-' and '_', starting with a letter or digit"

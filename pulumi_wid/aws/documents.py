@@ -27,7 +27,7 @@ MANAGED_POLICY_LIMIT = 6144
 INLINE_POLICIES_LIMIT = 10240
 MAX_TAGS = 50
 
-ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
+ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
 ROLE_PATH = re.compile(r"^(/|/[\x21-\x7e]+/)$")
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 OIDC_PROVIDER_ARN = re.compile(
@@ -104,12 +104,17 @@ def parse_role_arn(field: str, arn: Any) -> dict[str, str]:
 
 # -- names and limits -------------------------------------------------------
 def derive_role_name(namespace: str, name: str) -> str:
-    """``<namespace>-<name>``, shortened with a stable hash to IAM's 64 characters."""
+    """``<namespace>-<name>``, shortened with a stable hash to IAM's 64 characters.
+
+    Characters IAM does not allow in a role name are replaced by '-', and then a
+    hash of the original is added too, so that names which clean up alike stay distinct.
+    """
     base = f"{namespace}-{name}"
-    if len(base) <= 64:
+    clean = re.sub(r"[^A-Za-z0-9_+=,.@-]", "-", base)
+    if clean == base and len(base) <= 64:
         return base
     digest = hashlib.sha256(base.encode()).hexdigest()[:8]
-    return f"{base[:55].rstrip('-.')}-{digest}"
+    return f"{clean[:55].rstrip('-.')}-{digest}"
 
 
 def check_role_name(field: str, value: Any) -> str:
