@@ -148,6 +148,8 @@ BAD = [
      ["roles/editor is a basic role", "predefined role"]),
     ("wid-gcp-no-basic-roles", "gcp:storage/bucketIAMBinding:BucketIAMBinding", {"bucket": "b", "role": "roles/viewer", "members": ["allUsers"]},
      ["roles/viewer"]),
+    ("wid-gcp-no-basic-roles", "gcp:secretmanager/secretIamMember:SecretIamMember",
+     {"secretId": "db", "role": "roles/owner", "member": "user:a@b.c"}, ["roles/owner"]),
     ("wid-azure-no-owner-contributor", "azure-native:authorization:RoleAssignment",
      {"roleDefinitionId": f"/subscriptions/{SUB}/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
       "scope": f"/subscriptions/{SUB}", "principalId": "p", "principalType": "ServicePrincipal"},

@@ -289,6 +289,11 @@ class GkeWorkloadIdentity(pulumi.ComponentResource):
             member = _fmt(m.service_account_member, email)
             cloud_annotations[m.GSA_ANNOTATION] = email
 
+        project_roles = [g.role for g in plan.grants if g.kind == "project"]  # in the order of args["roles"]
+        for index, role in enumerate(project_roles):
+            warning = m.admin_role_warning(f"roles[{index}]", role, plan.project) if isinstance(role, str) else None
+            if warning:
+                pulumi.log.warn(warning, resource=self)
         grants = [self._grant(name, grant, member, child) for grant in plan.grants]
         kubernetes.service_account(name, identity, cloud_annotations, self, depends_on=[*trust, *grants])
 

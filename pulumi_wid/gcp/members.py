@@ -283,6 +283,40 @@ def check_role(field: str, value: Any, allow_basic: bool = False) -> str:
     )
 
 
+# service of an admin role -> the bindings resource_type that scopes it to one resource
+ADMIN_ROLE_SCOPES: dict[str, str] = {
+    "storage": "storage_bucket",
+    "secretmanager": "secret",
+    "pubsub": "pubsub_topic",
+    "artifactregistry": "artifact_registry_repository",
+    "bigquery": "bigquery_dataset",
+}
+_ADMIN_ROLE = re.compile(r"^roles/(?P<service>[A-Za-z0-9_]+)\.(?:admin|[A-Za-z0-9_]*Admin)$")
+
+
+def admin_role_warning(field: str, role: str, project: Any) -> str | None:
+    """The warning for a project-wide grant of an admin role (``roles/<service>.admin``, ``...Admin``), or None."""
+    match = _ADMIN_ROLE.fullmatch(role)
+    if not match:
+        return None
+    resource_type = ADMIN_ROLE_SCOPES.get(match["service"])
+    where = f"project {project!r}" if isinstance(project, str) else "the project"
+    if resource_type:
+        instead = (
+            f"grant it on the one resource instead: bindings=[{{'role': '{role}', "
+            f"'resource_type': '{resource_type}', 'resource': '<name>'}}]"
+        )
+    else:
+        instead = (
+            f"pick a narrower {match['service']} role than an admin one, or grant it on the one "
+            f"resource (bindings take resource_type {', '.join(RESOURCE_TYPES)})"
+        )
+    return (
+        f"{field}: {role} is granted on the whole of {where}: the workload administers every "
+        f"{match['service']} resource there. {instead[0].upper()}{instead[1:]}."
+    )
+
+
 def role_suffix(role: str) -> str:
     """A stable resource-name suffix for a plain role."""
     if role.startswith("roles/"):
