@@ -1,6 +1,7 @@
 """``ServiceIdentity``: which Kubernetes ServiceAccount gets a cloud identity."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: Pulumi's component analyzer reads
+# these annotations at runtime to build the multi-language schema (tests/test_schema.py).
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field

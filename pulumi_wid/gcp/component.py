@@ -1,6 +1,7 @@
 """``GkeWorkloadIdentity``: a Google identity for one Kubernetes ServiceAccount on GKE."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: Pulumi's component analyzer reads
+# these annotations at runtime to build the multi-language schema (tests/test_schema.py).
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
