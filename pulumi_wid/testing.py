@@ -254,10 +254,22 @@ class WidMocks(pulumi.runtime.Mocks):
                 "enabled": True,
                 "issuerURL": f"https://eastus.oic.prod-aks.azure.com/{self.tenant_id}/{_guid(rid)}/",
             }
+            state["name"] = inputs.get("resourceName") or name
         elif typ == "azure-native:resources:ResourceGroup":
             rg = inputs.get("resourceGroupName") or name
             rid = f"/subscriptions/{self.subscription_id}/resourceGroups/{rg}"
             state["name"] = rg
+        elif typ.startswith("azure-native:") and inputs.get("resourceGroupName"):
+            # any other Azure resource: an ARM-shaped id, so scopes built from it parse
+            module, kind = typ.split(":")[1], typ.split(":")[2]
+            namespace = _AZURE_NAMESPACES.get(module, f"Microsoft.{module.capitalize()}")
+            own = next((v for k, v in sorted(inputs.items()) if k.endswith("Name") and k != "resourceGroupName"
+                        and isinstance(v, str)), None) or name
+            rid = (
+                f"/subscriptions/{self.subscription_id}/resourceGroups/{inputs['resourceGroupName']}/providers/"
+                f"{namespace}/{kind[0].lower()}{kind[1:]}s/{own}"
+            )
+            state.setdefault("name", own)
         elif typ == "gcp:serviceaccount/account:Account":
             project = inputs.get("project") or self.gcp_project
             email = f"{inputs.get('accountId')}@{project}.iam.gserviceaccount.com"
@@ -321,6 +333,29 @@ class WidMocks(pulumi.runtime.Mocks):
                 "location": "eastus",
                 "type": "Microsoft.ManagedIdentity/userAssignedIdentities",
             }
+        if token == "azure-native:containerservice:getManagedCluster":
+            rid = (
+                f"/subscriptions/{self.subscription_id}/resourceGroups/{args.get('resourceGroupName')}/"
+                f"providers/Microsoft.ContainerService/managedClusters/{args.get('resourceName')}"
+            )
+            return {
+                "id": rid,
+                "name": args.get("resourceName"),
+                "location": "eastus",
+                "oidcIssuerProfile": {
+                    "enabled": True,
+                    "issuerURL": f"https://eastus.oic.prod-aks.azure.com/{self.tenant_id}/{_guid(rid)}/",
+                },
+                "securityProfile": {"workloadIdentity": {"enabled": True}},
+            }
+        if token == "azure-native:containerservice:listManagedClusterUserCredentials":
+            import base64
+
+            kubeconfig = (
+                "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n"
+                f"# mock kubeconfig of {args.get('resourceName')}\n"
+            )
+            return {"kubeconfigs": [{"name": "clusterUser", "value": base64.b64encode(kubeconfig.encode()).decode()}]}
         if token in ("gcp:organizations/getProject:getProject",):
             return {
                 "projectId": args.get("projectId") or self.gcp_project,
@@ -330,6 +365,19 @@ class WidMocks(pulumi.runtime.Mocks):
         if token == "gcp:organizations/getClientConfig:getClientConfig":
             return {"project": self.gcp_project, "region": "us-central1", "zone": "us-central1-a"}
         return {}
+
+
+# azure-native module -> ARM resource provider namespace, for the mocked ids of other Azure resources.
+_AZURE_NAMESPACES = {
+    "storage": "Microsoft.Storage",
+    "keyvault": "Microsoft.KeyVault",
+    "containerregistry": "Microsoft.ContainerRegistry",
+    "servicebus": "Microsoft.ServiceBus",
+    "eventhub": "Microsoft.EventHub",
+    "appconfiguration": "Microsoft.AppConfiguration",
+    "cosmosdb": "Microsoft.DocumentDB",
+    "containerservice": "Microsoft.ContainerService",
+}
 
 
 # Values only the cloud knows, per type token: shown as placeholders by ``plan``.
