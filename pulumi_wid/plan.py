@@ -173,10 +173,12 @@ def _program_error(error: BaseException, project: Project) -> str:
 def _root_message(error: BaseException) -> str:
     from .errors import ValidationError
 
-    seen = error
-    while seen is not None:
+    seen: BaseException | None = error
+    visited: set[int] = set()
+    while seen is not None and id(seen) not in visited:  # exception chains can loop
         if isinstance(seen, ValidationError):
             return f"{type(seen).__name__}: {seen}"
+        visited.add(id(seen))
         seen = seen.__cause__ or seen.__context__
     text = str(error)
     # Pulumi wraps apply errors: "... has risen: <the real error>"

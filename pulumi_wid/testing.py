@@ -28,6 +28,7 @@ from typing import Any
 import pulumi
 from pulumi.runtime import mocks as _mocks
 
+AWS_ACCOUNT_PLACEHOLDER = "<aws account id, known after deploy>"
 _NS = uuid.UUID("6f1d3c52-52c6-4c3e-9f5c-2f0a3f3c9b10")
 
 
@@ -92,6 +93,8 @@ class WidMocks(pulumi.runtime.Mocks):
         self.gcp_project = gcp_project
         self.gcp_project_number = gcp_project_number
         self.placeholders = placeholders
+        if placeholders:  # ARNs then show exactly which part only the cloud knows
+            self.account_id = AWS_ACCOUNT_PLACEHOLDER
         """Show values only the cloud knows as ``<... known after deploy>`` (used by ``plan``)."""
         self.resources: list[RecordedResource] = []
         self.calls: list[tuple[str, dict[str, Any]]] = []
@@ -214,6 +217,10 @@ class WidMocks(pulumi.runtime.Mocks):
                     "eks", f"podidentityassociation/{cluster}/{assoc}", self.region
                 ),
             )
+        elif typ in ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"):
+            bucket = inputs.get("bucket") or f"{name}-{_digest(typ, name, size=7)}"
+            rid = bucket
+            state.update(bucket=bucket, arn=f"arn:{self.partition}:s3:::{bucket}")
         elif typ == "aws:eks/cluster:Cluster":
             cid = _digest(typ, name, size=32).upper()
             rid = inputs.get("name") or name
@@ -307,6 +314,8 @@ class WidMocks(pulumi.runtime.Mocks):
             cid = _digest("cluster", str(args.get("name")), size=32).upper()
             return {
                 "name": args.get("name"),
+                "endpoint": f"https://{cid}.gr7.{self.region}.eks.amazonaws.com",
+                "certificateAuthorities": [{"data": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg=="}],
                 "arn": self._arn("eks", f"cluster/{args.get('name')}", self.region),
                 "identities": [
                     {"oidcs": [{"issuer": f"https://oidc.eks.{self.region}.amazonaws.com/id/{cid}"}]}
@@ -362,6 +371,16 @@ class WidMocks(pulumi.runtime.Mocks):
                 "number": self.gcp_project_number,
                 "name": args.get("projectId") or self.gcp_project,
             }
+        if token == "gcp:container/getCluster:getCluster":
+            project = args.get("project") or self.gcp_project
+            return {
+                "name": args.get("name"),
+                "location": args.get("location"),
+                "project": project,
+                "endpoint": "203.0.113.10",
+                "masterAuths": [{"clusterCaCertificate": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg=="}],
+                "workloadIdentityConfigs": [{"workloadPool": f"{project}.svc.id.goog"}],
+            }
         if token == "gcp:organizations/getClientConfig:getClientConfig":
             return {"project": self.gcp_project, "region": "us-central1", "zone": "us-central1-a"}
         return {}
@@ -382,14 +401,11 @@ _AZURE_NAMESPACES = {
 
 # Values only the cloud knows, per type token: shown as placeholders by ``plan``.
 _PLACEHOLDERS: dict[str, dict[str, str]] = {
-    "aws:iam/role:Role": {"arn": "role arn", "uniqueId": "role unique id"},
-    "aws:iam/policy:Policy": {"arn": "policy arn"},
-    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {"arn": "oidc provider arn"},
+    "aws:iam/role:Role": {"uniqueId": "role unique id"},
     "aws:eks/podIdentityAssociation:PodIdentityAssociation": {
         "associationId": "association id",
         "associationArn": "association arn",
     },
-    "aws:eks/cluster:Cluster": {"arn": "cluster arn"},
     "azure-native:managedidentity:UserAssignedIdentity": {
         "clientId": "client id",
         "principalId": "principal id",
@@ -403,7 +419,7 @@ _PLACEHOLDERS: dict[str, dict[str, str]] = {
     },
 }
 _CALL_PLACEHOLDERS: dict[str, dict[str, Any]] = {
-    "aws:index/getCallerIdentity:getCallerIdentity": {"accountId": "aws account id", "arn": "caller arn"},
+    "aws:index/getCallerIdentity:getCallerIdentity": {"arn": "caller arn"},
     "aws:eks/getCluster:getCluster": {
         "identities": lambda a: [
             {"oidcs": [{"issuer": f"https://<oidc issuer of EKS cluster {a.get('name')}, known after deploy>"}]}

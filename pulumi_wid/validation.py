@@ -32,6 +32,15 @@ def is_unknown(value: Any) -> bool:
     return isinstance(value, pulumi.Output) or hasattr(value, "__await__")
 
 
+# ``pulumi-wid plan`` shows values only the cloud knows as "<what, known after deploy>".
+PLACEHOLDER = re.compile(r"<[^<>]*, known after deploy>")
+
+
+def is_placeholder(value: Any) -> bool:
+    """True for a plan placeholder: a value that will only be known after deployment."""
+    return isinstance(value, str) and PLACEHOLDER.fullmatch(value) is not None
+
+
 def when_known(value: Any, check: Callable[[Any], None]) -> Any:
     """Run ``check`` on ``value`` now, or once it resolves if it is an Output.
 
@@ -43,7 +52,7 @@ def when_known(value: Any, check: Callable[[Any], None]) -> Any:
     if is_unknown(value):
 
         def _check(resolved: Any) -> Any:
-            if resolved is not None:
+            if resolved is not None and not is_placeholder(resolved):
                 check(resolved)
             return resolved
 

@@ -24,7 +24,7 @@ def test_plan_text_of_the_demo(capsys):
     assert code == 0
     assert "wid:index:EksPodIdentity 'payments-api-eks'" in out
     assert '"Service": "pods.eks.amazonaws.com"' in out
-    assert "roleArn: <role arn of payments-api-eks-role, known after deploy>" in out
+    assert "roleArn: arn:aws:iam::<aws account id, known after deploy>:role/payments-api" in out
     # values only the cloud knows are never invented
     assert "arn:aws:iam::123456789012:role/" not in out
     assert "Exports" in out
@@ -209,3 +209,20 @@ def test_state_reader_skips_providers_and_stack():
     names = [r.type for r in load_state(STATE / "aws-irsa-good.json")]
     assert names == ["aws:iam/role:Role", "kubernetes:core/v1:ServiceAccount"]
     assert len(verify_resources(load_state(STATE / "aws-irsa-good.json"))) == 1
+
+
+@pytest.mark.parametrize("example", ["aws-eks", "azure-aks", "gcp-gke"])
+def test_examples_plan_and_verify_offline(capsys, example):
+    code, out, err = run(capsys, "verify", str(ROOT / "examples" / example))
+    assert code == 0, out + err
+    assert "FAIL" not in out
+
+
+def test_error_inside_an_apply_is_reported_not_hung(tmp_path, capsys):
+    program = """\
+        import pulumi
+        pulumi.export("x", pulumi.Output.from_input(1).apply(lambda v: v / 0))
+    """
+    code, _, err = run(capsys, "plan", project(tmp_path, program))
+    assert code == 1
+    assert "ZeroDivisionError" in err

@@ -27,12 +27,17 @@ aws_provider = aws.Provider("aws", region=region)
 aws_opts = pulumi.InvokeOutputOptions(provider=aws_provider)
 cluster = aws.eks.get_cluster_output(name=cluster_name, opts=aws_opts)
 
+def ca_data(authorities) -> str:
+    first = authorities[0]
+    return first["data"] if isinstance(first, dict) else first.data
+
+
 kubeconfig = pulumi.Output.all(cluster.endpoint, cluster.certificate_authorities, cluster.name).apply(
     lambda v: json.dumps(
         {
             "apiVersion": "v1",
             "kind": "Config",
-            "clusters": [{"name": v[2], "cluster": {"server": v[0], "certificate-authority-data": v[1][0].data}}],
+            "clusters": [{"name": v[2], "cluster": {"server": v[0], "certificate-authority-data": ca_data(v[1])}}],
             "users": [{"name": v[2], "user": {"exec": {
                 "apiVersion": "client.authentication.k8s.io/v1beta1",
                 "command": "aws",
@@ -55,7 +60,13 @@ aws.eks.Addon(
 )
 
 # IRSA needs the cluster's issuer registered as an IAM OIDC provider.
-issuer = cluster.identities.apply(lambda ids: ids[0].oidcs[0].issuer)
+def oidc_issuer(identities) -> str:
+    first = identities[0]
+    oidcs = first["oidcs"] if isinstance(first, dict) else first.oidcs
+    return oidcs[0]["issuer"] if isinstance(oidcs[0], dict) else oidcs[0].issuer
+
+
+issuer = cluster.identities.apply(oidc_issuer)
 oidc = aws.iam.OpenIdConnectProvider(
     "eks-oidc",
     url=issuer,

@@ -30,11 +30,13 @@ MAX_TAGS = 50
 ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
 ROLE_PATH = re.compile(r"^(/|/[\x21-\x7e]+/)$")
 ACCOUNT_ID = re.compile(r"^\d{12}$")
+# An account id, or the placeholder ``pulumi-wid plan`` shows for the caller's account.
+_ACCOUNT = r"(?P<account>\d{12}|<aws account id, known after deploy>)"
 OIDC_PROVIDER_ARN = re.compile(
-    r"^arn:(?P<partition>aws|aws-cn|aws-us-gov):iam::(?P<account>\d{12}):oidc-provider/(?P<issuer>[^\s]+)$"
+    r"^arn:(?P<partition>aws|aws-cn|aws-us-gov):iam::" + _ACCOUNT + r":oidc-provider/(?P<issuer>[^\s]+|<[^<>]*, known after deploy>)$"
 )
 ROLE_ARN = re.compile(
-    r"^arn:(?P<partition>aws|aws-cn|aws-us-gov):iam::(?P<account>\d{12}):role(?P<path>/(?:[\x21-\x7e]*/)?)(?P<name>[\w+=,.@-]{1,64})$"
+    r"^arn:(?P<partition>aws|aws-cn|aws-us-gov):iam::" + _ACCOUNT + r":role(?P<path>/(?:[\x21-\x7e]*/)?)(?P<name>[\w+=,.@-]{1,64})$"
 )
 POLICY_ARN = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):iam::(aws|\d{12}):policy/[\x21-\x7e]+$")
 STATEMENT_KEYS = ("Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition")

@@ -17,6 +17,7 @@ from ..validation import (
     check_bool,
     check_choice,
     check_str_list,
+    is_placeholder,
     is_unknown,
     reject_unknown_keys,
     require,
@@ -211,7 +212,7 @@ def _known(value: Any, convert: Callable[[Any], Any]) -> Any:
     As with ``when_known``, an Output that resolves to None is passed through unchecked.
     """
     if is_unknown(value):
-        return pulumi.Output.from_input(value).apply(lambda v: None if v is None else convert(v))
+        return pulumi.Output.from_input(value).apply(lambda v: v if v is None or is_placeholder(v) else convert(v))
     return convert(value)
 
 
