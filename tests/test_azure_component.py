@@ -51,7 +51,7 @@ def uami_id(rg="workloads", name="apps-api"):
 
 def test_end_to_end(wid_mocks):
     out = build(wid_mocks, args(location="eastus", identity=identity(tags={"team": "payments"})))
-    assert wid_mocks.types() == ["wid:index:AksFederatedIdentity", UAMI, FIC, SA]
+    assert sorted(wid_mocks.types()) == sorted(["wid:index:AksFederatedIdentity", UAMI, FIC, SA])  # registration is asynchronous
     uami = wid_mocks.one(UAMI)
     assert uami.name == "api-identity"
     assert uami.inputs == {"resourceName": "apps-api", "resourceGroupName": "workloads", "location": "eastus",
@@ -212,7 +212,7 @@ def test_existing_identity_creates_no_identity(wid_mocks):
     out = build(wid_mocks, {"identity": identity(), "oidc_issuer_url": ISSUER,
                             "existing_identity": {"name": "porter-mi", "resource_group_name": "shared"}})
     assert UAMI not in wid_mocks.types()
-    assert wid_mocks.types() == ["wid:index:AksFederatedIdentity", FIC, SA]
+    assert sorted(wid_mocks.types()) == sorted(["wid:index:AksFederatedIdentity", FIC, SA])  # registration is asynchronous
     calls = [a for t, a in wid_mocks.calls if t == "azure-native:managedidentity:getUserAssignedIdentity"]
     assert calls == [{"resourceGroupName": "shared", "resourceName": "porter-mi"}]
     fic = wid_mocks.one(FIC)

@@ -40,7 +40,7 @@ def build(mocks, args, name="api", opts=None):
 def test_service_account_mode_end_to_end(wid_mocks):
     out = build(wid_mocks, {"identity": identity(name="payments-api"), "project": "my-project",
                             "roles": ["roles/cloudtrace.agent"]})
-    assert wid_mocks.types() == [COMPONENT, ACCOUNT, WI_USER, PROJECT_MEMBER, SA]
+    assert sorted(wid_mocks.types()) == sorted([COMPONENT, ACCOUNT, WI_USER, PROJECT_MEMBER, SA])  # registration is asynchronous
     account = wid_mocks.one(ACCOUNT)
     assert account.name == "api-gsa"
     assert account.inputs == {
