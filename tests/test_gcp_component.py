@@ -410,3 +410,26 @@ def test_example_program_runs_under_the_mocks():
         template = mocks.named(name + "-service-account") and [
             r for r in mocks.resources if r.type == "kubernetes:apps/v1:Deployment" and r.name == name][0]
         assert template.inputs["spec"]["template"]["spec"]["serviceAccountName"] == name
+
+
+@pytest.mark.parametrize("role", ["roles/iam.serviceAccountTokenCreator", "roles/iam.serviceAccountUser",
+                                  "roles/iam.workloadIdentityUser", "roles/resourcemanager.projectIamAdmin"])
+def test_project_wide_escalation_roles_are_refused(wid_mocks, role):
+    with pytest.raises(ValidationError, match="every service account of the project") as err:
+        build(wid_mocks, {**BASIC, "roles": ["roles/storage.objectViewer", role]})
+    assert (err.value.field, err.value.value) == ("roles[1]", role)
+    assert "allow_project_escalation_roles=True" in err.value.fix
+    assert wid_mocks.resources == []
+
+
+def test_escalation_roles_with_opt_in_and_on_one_resource(wid_mocks):
+    build(wid_mocks, {**BASIC, "roles": ["roles/iam.serviceAccountTokenCreator"], "allow_project_escalation_roles": True})
+    assert wid_mocks.one(PROJECT_MEMBER).inputs["role"] == "roles/iam.serviceAccountTokenCreator"
+
+
+def test_escalation_role_check_applies_to_output_roles(wid_mocks):
+    def program():
+        GkeWorkloadIdentity("api", {**BASIC, "roles": [pulumi.Output.from_input("roles/iam.serviceAccountUser")]})
+
+    with pytest.raises(Exception, match=r"roles\[0\]: 'roles/iam.serviceAccountUser' is invalid"):
+        wid_mocks.run(program)

@@ -83,6 +83,7 @@ INPUTS = {
         "bindings": ("array<GcpBinding>", True),
         "autopilot": ("boolean", True),
         "allowBasicRoles": ("boolean", True),
+        "allowProjectEscalationRoles": ("boolean", True),
     },
 }
 REQUIRED_INPUTS = {

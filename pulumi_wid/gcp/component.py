@@ -68,6 +68,8 @@ class GkeWorkloadIdentityArgs(TypedDict):
     """The cluster is Autopilot: the pod template gets no gke-metadata-server node selector (Autopilot rejects it). Default false (Standard)."""
     allow_basic_roles: NotRequired[bool]
     """Accept the basic roles roles/owner, roles/editor and roles/viewer (default false)."""
+    allow_project_escalation_roles: NotRequired[bool]
+    """Accept project-level `roles` that let the workload impersonate any service account or change IAM (roles/iam.serviceAccountTokenCreator, roles/iam.serviceAccountUser, roles/iam.workloadIdentityUser, ...; default false)."""
 
 
 @dataclass
@@ -156,15 +158,22 @@ def plan_gke(args: Any) -> GkePlan:
                 "identity.tags", m.description(identity.namespace, identity.service_account, identity.tags)
             )
 
-    plan.grants = _plan_grants(args, project, allow_basic)
+    allow_escalation = check_bool("allow_project_escalation_roles", args.get("allow_project_escalation_roles", False))
+    plan.grants = _plan_grants(args, project, allow_basic, allow_escalation)
     return plan
 
 
-def _plan_grants(args: Mapping[str, Any], project: Any, allow_basic: bool) -> list[GrantPlan]:
+def _plan_grants(args: Mapping[str, Any], project: Any, allow_basic: bool, allow_escalation: bool) -> list[GrantPlan]:
     grants: list[GrantPlan] = []
+
+    def project_role(where: str, value: Any) -> str:
+        m.check_role(where, value, allow_basic)
+        m.check_project_role(where, value, allow_escalation)
+        return value
+
     for index, role in enumerate(check_str_list("roles", args.get("roles") or [])):
         where = f"roles[{index}]"
-        role = _known(role, lambda v, w=where: m.check_role(w, v, allow_basic))
+        role = _known(role, lambda v, w=where: project_role(w, v))
         suffix = m.role_suffix(role) if isinstance(role, str) else f"{index}"
         grants.append(GrantPlan(kind="project", role=role, suffix=f"role-{suffix}", target={"project": project}))
     for index, binding in enumerate(check_str_list("bindings", args.get("bindings") or [])):

@@ -16,6 +16,17 @@ from ..validation import check_str, suggest
 WORKLOAD_IDENTITY_USER = "roles/iam.workloadIdentityUser"
 GSA_ANNOTATION = "iam.gke.io/gcp-service-account"
 BASIC_ROLES = ("roles/owner", "roles/editor", "roles/viewer")
+# Granted on a whole project, these let the workload act as any service account of the
+# project or rewrite the project's IAM: an escalation path, refused unless opted in.
+PROJECT_ESCALATION_ROLES = (
+    "roles/iam.serviceAccountTokenCreator",
+    "roles/iam.serviceAccountUser",
+    "roles/iam.workloadIdentityUser",
+    "roles/iam.serviceAccountKeyAdmin",
+    "roles/iam.serviceAccountAdmin",
+    "roles/iam.securityAdmin",
+    "roles/resourcemanager.projectIamAdmin",
+)
 PRINCIPAL_PREFIX = "principal://iam.googleapis.com"
 PRINCIPAL_SET_PREFIX = "principalSet://iam.googleapis.com"
 DISPLAY_NAME_LIMIT = 100
@@ -257,6 +268,19 @@ def service_account_resource_id(field: str, email: Any) -> str:
 
 
 # -- roles --------------------------------------------------------------------
+def check_project_role(field: str, value: str, allow_escalation: bool) -> None:
+    """Refuse project-wide roles that let the workload impersonate or re-grant (see PROJECT_ESCALATION_ROLES)."""
+    if value in PROJECT_ESCALATION_ROLES and not allow_escalation:
+        raise ValidationError(
+            field,
+            value,
+            "granted on the whole project it lets the workload act as every service account of the "
+            "project or change the project's IAM",
+            "grant it on the one service account or resource that needs it, "
+            "or set allow_project_escalation_roles=True",
+        )
+
+
 def check_role(field: str, value: Any, allow_basic: bool = False) -> str:
     """A predefined (``roles/...``) or custom (``projects/<p>/roles/<r>``, ``organizations/<o>/roles/<r>``) role."""
     check_str(field, value)
