@@ -398,7 +398,8 @@ class EksPodIdentity(pulumi.ComponentResource):
                     f"{name}-policy",
                     role=role.id,
                     name=plan.role_name,
-                    policy=_policy_json(statements, plan.allow_wildcards, "policy_statements", doc.INLINE_POLICIES_LIMIT),
+                    policy=_policy_json(statements, plan.allow_wildcards, "policy_statements", doc.INLINE_POLICIES_LIMIT,
+                                        "move statements into managed policies (6,144 characters each) and attach them"),
                     opts=child,
                 )
             )
@@ -417,7 +418,8 @@ class EksPodIdentity(pulumi.ComponentResource):
     def _session_policy(plan: EksPlan) -> pulumi.Output[str] | None:
         if plan.session_policy is None:
             return None
-        return _policy_json(plan.session_policy, plan.allow_wildcards, "session_policy_statements", 2048)
+        return _policy_json(plan.session_policy, plan.allow_wildcards, "session_policy_statements", 2048,
+                            "shorten the session policy (it can only narrow the role's permissions)")
 
 
 def _from_issuer(partition: str, account: str, url: str, field_name: str) -> tuple[str, str]:
@@ -425,13 +427,14 @@ def _from_issuer(partition: str, account: str, url: str, field_name: str) -> tup
     return doc.oidc_provider_arn(partition, account, issuer), issuer
 
 
-def _policy_json(statements: list[dict[str, Any]], allow: bool, field_name: str, limit: int) -> pulumi.Output[str]:
+def _policy_json(statements: list[dict[str, Any]], allow: bool, field_name: str, limit: int,
+                 way_out: str) -> pulumi.Output[str]:
     """The permission document as JSON, checked again once every value is known."""
 
     def check(document: dict[str, Any]) -> str:
         for index, statement in enumerate(document["Statement"]):
             doc.check_statement_values(f"{field_name}[{index}]", statement, allow)
-        doc.check_size(field_name, document, limit, "this policy", "split it into managed policies")
+        doc.check_size(field_name, document, limit, "this policy", way_out)
         return doc.compact_json(document)
 
     return pulumi.Output.from_input(doc.permission_policy(statements)).apply(check)
