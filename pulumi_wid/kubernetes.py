@@ -38,6 +38,19 @@ def pod_template_patch(
     return patch
 
 
+def warn_default_providers(component: pulumi.Resource, cloud_package: str, uses_kubernetes: bool) -> None:
+    """Say so when a component falls back to a default provider (ambient config and credentials)."""
+    packages = [cloud_package] + (["kubernetes"] if uses_kubernetes else [])
+    missing = [p for p in packages if component.get_provider(f"{p}::") is None]
+    if missing:
+        pulumi.log.warn(
+            f"no explicit {' or '.join(missing)} provider: the default one (ambient stack config, "
+            "credentials and kubeconfig context) is used; pass "
+            "opts=pulumi.ResourceOptions(providers=[...]) to choose the account and cluster",
+            resource=component,
+        )
+
+
 def merge_annotations(
     user: Mapping[str, Any], cloud: Mapping[str, Any], where: str = ""
 ) -> dict[str, Any]:

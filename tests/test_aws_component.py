@@ -358,3 +358,24 @@ def test_importing_aws_does_not_import_other_clouds():
     subprocess.run([sys.executable, "-c", code], check=True)
     code2 = "import sys, pulumi_wid\nassert not [m for m in sys.modules if m.startswith(('pulumi_aws', 'pulumi_azure_native', 'pulumi_gcp'))]\n"
     subprocess.run([sys.executable, "-c", code2], check=True)
+
+
+def test_default_providers_are_not_used_silently(wid_mocks, caplog):
+    import logging
+
+    caplog.set_level(logging.WARNING)
+    wid_mocks.run(lambda: EksPodIdentity("api", {"identity": identity(), "cluster_name": "prod"}))
+    assert "no explicit aws or kubernetes provider" in caplog.text
+
+
+def test_no_warning_with_explicit_providers(wid_mocks, caplog):
+    import logging
+
+    caplog.set_level(logging.WARNING)
+
+    def program():
+        providers = [aws.Provider("aws-prod", region="us-east-1"), k8s.Provider("k8s-prod", kubeconfig="{}")]
+        EksPodIdentity("api", {"identity": identity(), "cluster_name": "prod"}, pulumi.ResourceOptions(providers=providers))
+
+    wid_mocks.run(program)
+    assert "no explicit" not in caplog.text

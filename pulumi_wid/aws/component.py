@@ -292,6 +292,7 @@ class EksPodIdentity(pulumi.ComponentResource):
     def __init__(self, name: str, args: EksPodIdentityArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         plan = plan_eks(args)  # bad input fails here, before anything is registered
         super().__init__("wid:index:EksPodIdentity", name, {}, opts)
+        kubernetes.warn_default_providers(self, "aws", plan.identity.service_account_mode != "none")
         identity = plan.identity
         child = pulumi.ResourceOptions(parent=self)
         invoke = pulumi.InvokeOutputOptions(parent=self)

@@ -327,6 +327,7 @@ class AksFederatedIdentity(pulumi.ComponentResource):
     ) -> None:
         plan = plan_aks(args)  # bad input fails here, before anything is registered
         super().__init__("wid:index:AksFederatedIdentity", name, {}, opts)
+        kubernetes.warn_default_providers(self, "azure-native", plan.identity.service_account_mode != "none")
         identity = plan.identity
         invoke = pulumi.InvokeOutputOptions(parent=self)
 
