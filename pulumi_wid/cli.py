@@ -26,6 +26,12 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--format", choices=formats, default="text")
         if name == "verify":
             cmd.add_argument("--state", metavar="FILE", help="verify a `pulumi stack export` file instead of a program")
+            cmd.add_argument("--issuer", action="append", default=[], metavar="URL",
+                             help="a cluster's OIDC issuer URL, when the cluster is not in the stack (AKS: compared exactly)")
+            cmd.add_argument("--workload-pool", action="append", default=[], metavar="POOL",
+                             help="a GKE workload pool (<cluster project id>.svc.id.goog), when the cluster is not in the stack")
+            cmd.add_argument("--project-number", action="append", default=[], metavar="N",
+                             help="the GKE cluster project's number, to check direct principal:// identifiers")
     return parser
 
 
@@ -37,7 +43,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         if args.command == "verify" and args.state:
             from .verify import load_state
 
-            return _verify(load_state(args.state), args.format, f"state file {args.state}")
+            return _verify(load_state(args.state), args, f"state file {args.state}")
         project = load_project(args.project_dir, args.stack, args.config)
         for note in project.notes:
             print(f"note: {note}", file=sys.stderr)
@@ -64,13 +70,14 @@ def main(argv: Optional[list[str]] = None) -> int:
         return 0
     from .verify import from_plan
 
-    return _verify(from_plan(plan), args.format, f"project {plan.project.name!r} (offline plan)")
+    return _verify(from_plan(plan), args, f"project {plan.project.name!r} (offline plan)")
 
 
-def _verify(resources: list[Any], fmt: str, source: str) -> int:
-    from .verify import verify_resources
+def _verify(resources: list[Any], args: argparse.Namespace, source: str) -> int:
+    from .verify import Facts, verify_resources
 
-    chains = verify_resources(resources)
+    fmt = args.format
+    chains = verify_resources(resources, Facts(args.issuer, args.workload_pool, args.project_number))
     ok = bool(chains) and all(c.ok for c in chains)
     if fmt == "json":
         print(json.dumps({"source": source, "status": "PASS" if ok else "FAIL",

@@ -137,6 +137,16 @@ BROKEN = {
     "azure-no-pod-label.json": "lacks the pod label azure.workload.identity/use",
     "gcp-other-namespace.json": "no roles/iam.workloadIdentityUser grant on orders-api@shop-prod.iam.gserviceaccount.com names [orders/api]",
     "gcp-namespace-principal-set.json": "probe other-service-account in namespace orders: ACCEPTED by IAMMember 'orders-ns'",
+    # a second cluster's statement without :sub is probed too
+    "aws-irsa-second-cluster-no-sub.json": "probe api in namespace other-namespace (issuer oidc.eks.eu-west-1.amazonaws.com/id/SECONDCLUSTER0000000000000000000): ACCEPTED by Role 'orders-api' statement 1",
+    # an operator verify cannot evaluate never makes a probe look refused
+    "aws-irsa-unevaluated-operator.json": "ACCEPTED by Role 'orders-api' statement 1 (operator DateLessThan is not evaluated offline)",
+    "aws-irsa-extra-subject.json": "probe subject system:serviceaccount:kube-system:default (named in the trust): ACCEPTED by Role 'orders-api' statement 0",
+    "aws-pod-identity-extra-principal.json": "ACCEPTED by Role 'orders-api' statement 1: AWS arn:aws:iam::999999999999:root",
+    "azure-extra-subject.json": "probe subject system:serviceaccount:staging:api (another credential on the identity): ACCEPTED by FederatedIdentityCredential 'orders-api-staging'",
+    "gcp-extra-member.json": "probe serviceAccount:shop-prod.svc.id.goog[staging/api] (another member of the grant): ACCEPTED by IAMMember 'staging-api'",
+    "gcp-project-level-wiu.json": "roles/iam.workloadIdentityUser is granted on a whole project/folder/organization",
+    "gcp-cluster-principal-set.json": "probe other-service-account in namespace orders: ACCEPTED by IAMMember 'cluster-set'",
 }
 
 
@@ -191,7 +201,7 @@ def test_iam_condition_semantics():
     assert iam.condition_holds({"StringNotEquals": {"other:sub": "x"}}, ctx)[0]  # negated: missing key holds
     assert iam.condition_holds({"StringEquals": {"I:SUB": "system:serviceaccount:a:b"}}, ctx)[0]  # keys are case-insensitive
     assert not iam.condition_holds({"StringEquals": {"i:sub": "SYSTEM:serviceaccount:a:b"}}, ctx)[0]  # values are not
-    assert not iam.condition_holds({"NumericLessThan": {"i:sub": "1"}}, ctx)[0]
+    assert iam.condition_holds({"NumericLessThan": {"i:sub": "1"}}, ctx)[0] is None  # not evaluated: unknown
 
 
 def test_iam_explicit_deny_wins():
@@ -226,3 +236,31 @@ def test_error_inside_an_apply_is_reported_not_hung(tmp_path, capsys):
     code, _, err = run(capsys, "plan", project(tmp_path, program))
     assert code == 1
     assert "ZeroDivisionError" in err
+
+
+AKS_ISSUER = "https://eastus.oic.prod-aks.azure.com/72f988bf-86f1-41af-91ab-2d7cd011db47/4b2d6c0e-3a0b-4d35-9a67-1f1c8e7a2d10/"
+
+
+def test_cluster_facts_pin_what_the_stack_does_not_hold(capsys):
+    # Without the cluster in the stack, the issuer/pool come from the credential and the run says so ...
+    code, out, _ = run(capsys, "verify", "--state", str(STATE / "azure-foreign-issuer.json"))
+    assert code == 0 and "pass --issuer" in out
+    code, out, _ = run(capsys, "verify", "--state", str(STATE / "gcp-wrong-pool.json"))
+    assert code == 0 and "pass --workload-pool" in out
+    # ... and given the cluster's facts, a foreign issuer or another project's pool FAILs.
+    code, out, _ = run(capsys, "verify", "--state", str(STATE / "azure-foreign-issuer.json"), "--issuer", AKS_ISSUER)
+    assert code == 1 and f"no credential matches iss={AKS_ISSUER}" in out
+    code, out, _ = run(capsys, "verify", "--state", str(STATE / "azure-good.json"), "--issuer", AKS_ISSUER)
+    assert code == 0
+    code, out, _ = run(capsys, "verify", "--state", str(STATE / "gcp-wrong-pool.json"), "--workload-pool", "shop-prod.svc.id.goog")
+    assert code == 1 and "admits serviceAccount:shop-prod.svc.id.goog[orders/api]" in out
+    code, out, _ = run(capsys, "verify", "--state", str(STATE / "gcp-good.json"), "--workload-pool", "shop-prod.svc.id.goog")
+    assert code == 0
+
+
+def test_direct_principal_checked_against_the_project_number(capsys):
+    code, out, _ = run(capsys, "verify", "--state", str(STATE / "gcp-direct-good.json"), "--project-number", "999")
+    assert code == 1 and "the principal names project 123456789012, the cluster's project is 999" in out
+    code, _, _ = run(capsys, "verify", "--state", str(STATE / "gcp-direct-good.json"), "--project-number", "123456789012",
+                     "--workload-pool", "shop-prod.svc.id.goog")
+    assert code == 0

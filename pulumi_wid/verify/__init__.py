@@ -12,12 +12,16 @@ from .aws import verify_aws
 from .azure import verify_azure
 from .common import workloads
 from .gcp import verify_gcp
-from .model import Chain, Res, StateError, from_plan, load_state
+from .model import Chain, Facts, Res, StateError, from_plan, load_state
 
-__all__ = ["Chain", "Res", "StateError", "from_plan", "load_state", "verify_resources"]
+__all__ = ["Chain", "Facts", "Res", "StateError", "from_plan", "load_state", "verify_resources"]
 
 
-def verify_resources(resources: list[Res]) -> list[Chain]:
-    """Every identity chain found in ``resources``, each with checks and negative probes."""
+def verify_resources(resources: list[Res], facts: Facts | None = None) -> list[Chain]:
+    """Every identity chain found in ``resources``, each with checks and negative probes.
+
+    ``facts`` pins what the stack may not hold (cluster issuers, GKE pools and project numbers).
+    """
     found = workloads(resources)
-    return verify_aws(resources, found) + verify_azure(resources, found) + verify_gcp(resources, found)
+    return (verify_aws(resources, found) + verify_azure(resources, found, facts)
+            + verify_gcp(resources, found, facts))

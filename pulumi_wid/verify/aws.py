@@ -37,9 +37,29 @@ def _web_identity_context(issuer: str, sub: str, aud: str) -> dict[str, str]:
     return {f"{issuer}:sub": sub, f"{issuer}:aud": aud, "aws:FederatedProvider": issuer}
 
 
-def _irsa_allows(trust: Any, provider: str, sub: str, aud: str) -> tuple[bool, str]:
+def _irsa_allows(trust: Any, provider: str, sub: str, aud: str, probe: bool = False) -> tuple[bool, str]:
     issuer = _PROVIDER.match(provider).group(3)
-    return iam.evaluate(trust, "Federated", provider, WEB_IDENTITY, _web_identity_context(issuer, sub, aud))
+    return iam.evaluate(trust, "Federated", provider, WEB_IDENTITY, _web_identity_context(issuer, sub, aud), probe)
+
+
+def _named_subjects(trust: Any) -> list[str]:
+    """Subjects a trust names in its :sub conditions (patterns made concrete: '*' -> 'x')."""
+    out: list[str] = []
+    for statement in iam.statements(trust):
+        for block in (statement.get("Condition") or {}).values():
+            if not isinstance(block, dict):
+                continue
+            for key, values in block.items():
+                if key.lower().endswith(":sub"):
+                    for value in iam.as_list(values):
+                        sample = str(value).replace("*", "x").replace("?", "x")
+                        if sample not in out:
+                            out.append(sample)
+    return out
+
+
+def _is_eks_provider(kind: str, value: str) -> bool:
+    return kind == "Federated" and _PROVIDER.match(value) is not None
 
 
 def _sub_values(trust: Any) -> list[str]:
@@ -65,22 +85,29 @@ def irsa_chain(name: str, role: Res, namespace: str, service_account: str) -> Ch
         chain.check(f"token from {provider.split('/', 1)[-1]}", ok,
                     f"sub={sub}, aud={EKS_AUDIENCE} allowed by {by}" if ok
                     else f"the pod's token (sub={sub}, aud={EKS_AUDIENCE}) is refused by the trust")
+    for extra in iam.other_principals(trust, _is_eks_provider):
+        chain.probes.append(Probe("another principal than the cluster's OIDC provider", True, f"{label(role)} {extra}"))
+    ns2, sa2 = other(namespace, "other-namespace"), other(service_account, "other-service-account")
+    for provider in providers:
+        issuer = _PROVIDER.match(provider).group(3)
+        where = f" (issuer {issuer})" if len(providers) > 1 else ""
+        probes = [
+            (f"{service_account} in namespace {ns2}{where}", provider, f"system:serviceaccount:{ns2}:{service_account}", EKS_AUDIENCE),
+            (f"{sa2} in namespace {namespace}{where}", provider, f"system:serviceaccount:{namespace}:{sa2}", EKS_AUDIENCE),
+            (f"audience https://kubernetes.default.svc{where}", provider, sub, "https://kubernetes.default.svc"),
+        ]
+        probes += [(f"subject {named}{where} (named in the trust)", provider, named, EKS_AUDIENCE)
+                   for named in _named_subjects(trust) if named != sub]
+        for description, probe_provider, probe_sub, aud in probes:
+            accepted, by = _irsa_allows(trust, probe_provider, probe_sub, aud, probe=True)
+            chain.probes.append(Probe(description, accepted, f"{label(role)} {by}" if accepted else ""))
     first = providers[0]
     issuer = _PROVIDER.match(first).group(3)
-    ns2, sa2 = other(namespace, "other-namespace"), other(service_account, "other-service-account")
-    probes = [
-        (f"{service_account} in namespace {ns2}", first, f"system:serviceaccount:{ns2}:{service_account}", EKS_AUDIENCE),
-        (f"{sa2} in namespace {namespace}", first, f"system:serviceaccount:{namespace}:{sa2}", EKS_AUDIENCE),
-        ("audience https://kubernetes.default.svc", first, sub, "https://kubernetes.default.svc"),
-    ]
     other_issuer = re.sub(r"/id/[^/]+$", "/id/0000000000000000000000000000PROBE", issuer)
     if other_issuer == issuer:
         other_issuer = issuer + "-other-cluster"
-    other_provider = first[: -len(issuer)] + other_issuer
-    probes.append(("another cluster's issuer", other_provider, sub, EKS_AUDIENCE))
-    for description, provider, probe_sub, aud in probes:
-        accepted, by = _irsa_allows(trust, provider, probe_sub, aud)
-        chain.probes.append(Probe(description, accepted, f"{label(role)} {by}" if accepted else ""))
+    accepted, by = _irsa_allows(trust, first[: -len(issuer)] + other_issuer, sub, EKS_AUDIENCE, probe=True)
+    chain.probes.append(Probe("another cluster's issuer", accepted, f"{label(role)} {by}" if accepted else ""))
     return chain
 
 
@@ -103,6 +130,8 @@ def pod_identity_chain(association: Res, role: Optional[Res], associations: list
             ok, by = iam.evaluate(trust, "Service", PODS_SERVICE, action, context)
             chain.check(f"trust allows {action}", ok,
                         f"{PODS_SERVICE} allowed by {by}" if ok else f"{label(role)} does not let {PODS_SERVICE} call {action}")
+        for extra in iam.other_principals(trust, lambda kind, value: (kind, value) == ("Service", PODS_SERVICE)):
+            chain.probes.append(Probe(f"another principal than {PODS_SERVICE}", True, f"{label(role)} {extra}"))
     target = association.get("targetRoleArn")
     if target:
         _check_target(chain, str(target), role, role_arn, roles, policies)

@@ -6,7 +6,7 @@ import re
 from typing import Any, Optional
 
 from .common import Workload, label, other
-from .model import Chain, Probe, Res
+from .model import Chain, Facts, Probe, Res
 
 CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id"
 USE_LABEL = "azure.workload.identity/use"
@@ -37,7 +37,7 @@ def _cluster_issuers(resources: list[Res]) -> list[str]:
 
 
 def azure_chain(name: str, workload: Workload, uami: Optional[Res], fics: list[Res],
-                cluster_issuers: list[str], client_id: Any) -> Chain:
+                cluster_issuers: list[str], client_id: Any, confirmed: bool = True) -> Chain:
     chain = Chain("azure", "workload_identity", name, workload.subject)
     annotated = workload.annotations.get(CLIENT_ID_ANNOTATION)
     chain.check("client-id annotation", annotated is not None and annotated == client_id,
@@ -56,6 +56,8 @@ def azure_chain(name: str, workload: Workload, uami: Optional[Res], fics: list[R
             continue
         chain.check(f"token from {issuer}", match is not None, detail)
     if not cluster_issuers:
+        chain.check("issuer", True, "taken from the credentials: no cluster in the stack; pass --issuer "
+                    "<the cluster's oidc issuer URL> to compare it character for character")
         matching = [f for f in fics if f.get("subject") == workload.subject and AUDIENCE in (f.get("audiences") or [])]
         chain.check("a credential for this ServiceAccount", bool(matching),
                     f"{len(matching)} credential(s) with sub={workload.subject} and aud={AUDIENCE}" if matching
@@ -86,6 +88,10 @@ def azure_chain(name: str, workload: Workload, uami: Optional[Res], fics: list[R
     ):
         hit = next((f for f in fics if _fic_matches(f, iss, sub, aud)), None)
         chain.probes.append(Probe(description, hit is not None, label(hit) if hit else ""))
+    for fic in fics:  # credentials on the same identity for other ServiceAccounts share its access
+        if fic.get("subject") != workload.subject:
+            chain.probes.append(Probe(f"subject {fic.get('subject')} (another credential on the identity)",
+                                      True, label(fic)))
     return chain
 
 
@@ -103,10 +109,10 @@ def _check_label(chain: Chain, workload: Workload) -> None:
                     else f"a workload using {workload.service_account} lacks the pod label {USE_LABEL}: \"true\"")
 
 
-def verify_azure(resources: list[Res], workloads: list[Workload]) -> list[Chain]:
+def verify_azure(resources: list[Res], workloads: list[Workload], facts: Optional[Facts] = None) -> list[Chain]:
     uamis = [r for r in resources if r.type == UAMI]
     fics = [r for r in resources if r.type == FIC]
-    issuers = _cluster_issuers(resources)
+    issuers = _cluster_issuers(resources) + [i for i in (facts.issuers if facts else []) if _AKS_ISSUER.match(i)]
     chains = []
     for workload in workloads:
         client_id = workload.annotations.get(CLIENT_ID_ANNOTATION)

@@ -7,7 +7,7 @@ import re
 from typing import Optional
 
 from .common import Workload, label, other
-from .model import Chain, Probe, Res
+from .model import Chain, Facts, Probe, Res
 
 GSA_ANNOTATION = "iam.gke.io/gcp-service-account"
 WIU = "roles/iam.workloadIdentityUser"
@@ -24,8 +24,8 @@ _PRINCIPAL = re.compile(
 )
 _PRINCIPAL_SET = re.compile(
     r"^principalSet://iam\.googleapis\.com/projects/[^/]+/locations/global/workloadIdentityPools/"
-    r"(?P<pool>[^/]+)/(?:namespace/(?P<ns>[^/]+)|\*)$"
-)
+    r"(?P<pool>[^/]+)/(?:namespace/(?P<ns>[^/]+)|.+)$"
+)  # any set other than one namespace (kubernetes.cluster/..., attribute..., *) is taken to admit every KSA
 
 
 def grants(resources: list[Res]) -> list[tuple[Res, str, str]]:
@@ -66,6 +66,8 @@ def member_admits(member: str, pool: str, namespace: str, ksa: str, number: Opti
 
 
 def _targets_account(res: Res, account: Optional[Res], email: str) -> bool:
+    if res.type.startswith(("gcp:projects/", "gcp:folder/", "gcp:organizations/")):
+        return True  # granted on a whole project/folder/organization: covers every service account in it
     target = str(res.get("serviceAccountId") or "")
     if account is not None and target in {str(account.outputs.get("name")), str(account.outputs.get("id")), account.urn}:
         return True
@@ -106,16 +108,29 @@ def gsa_chain(name: str, workload: Workload, email: str, account: Optional[Res],
     pool = pools[0] if pools else next(
         (m_["pool"] for _, m in wiu if (m_ := _MEMBER.match(m)) and (m_["ns"], m_["ksa"]) == (workload.namespace, workload.service_account)),
         None)
-    if not chain.check("workloadIdentityUser grant", pool is not None and any(
-            member_admits(m, pool, workload.namespace, workload.service_account) for _, m in wiu),
-            f"{WIU} on {email} for serviceAccount:{pool}[{workload.namespace}/{workload.service_account}]" if pool
-            else f"no {WIU} grant on {email} names [{workload.namespace}/{workload.service_account}]"):
+    wanted = f"serviceAccount:{pool}[{workload.namespace}/{workload.service_account}]"
+    admitted = pool is not None and any(member_admits(m, pool, workload.namespace, workload.service_account) for _, m in wiu)
+    if not chain.check("workloadIdentityUser grant", admitted,
+                       f"{WIU} on {email} for {wanted}" if admitted
+                       else f"no {WIU} grant on {email} admits {wanted}" if pool
+                       else f"no {WIU} grant on {email} names [{workload.namespace}/{workload.service_account}]"):
         return chain
+    if not pools:
+        chain.check("workload pool", True, f"{pool} taken from the grant: no cluster in the stack; pass "
+                    "--workload-pool <cluster project>.svc.id.goog to pin it")
     exact = [m for _, m in wiu if m == f"serviceAccount:{pool}[{workload.namespace}/{workload.service_account}]"]
     chain.check("exact member", bool(exact), "the grant names exactly one KSA" if exact
                 else "the KSA is admitted only through a broader member")
+    for res, _member in wiu:
+        if res.type.startswith(("gcp:projects/", "gcp:folder/", "gcp:organizations/")):
+            chain.check(f"scope of {label(res)}", False, f"{WIU} is granted on a whole project/folder/organization: "
+                        "grant it on the one Google service account")
     _check_selector(chain, workload, autopilot)
     _probes(chain, workload, pool, [(r, m) for r, m in wiu])
+    mine = f"serviceAccount:{pool}[{workload.namespace}/{workload.service_account}]"
+    for res, member in wiu:  # other KSAs granted on the same GSA share its access
+        if _MEMBER.match(member) and member != mine:
+            chain.probes.append(Probe(f"{member} (another member of the grant)", True, label(res)))
     return chain
 
 
@@ -133,12 +148,19 @@ def _probes(chain: Chain, workload: Workload, pool: str, members: list[tuple[Res
 
 
 def direct_chain(name: str, namespace: str, ksa: str, principal: str,
-                 all_grants: list[tuple[Res, str, str]], workload: Optional[Workload], autopilot: Optional[bool]) -> Chain:
+                 all_grants: list[tuple[Res, str, str]], workload: Optional[Workload], autopilot: Optional[bool],
+                 pools: tuple[str, ...] = (), numbers: tuple[str, ...] = ()) -> Chain:
     chain = Chain("gcp", "direct", name, f"{namespace}/{ksa}")
     m = _PRINCIPAL.match(principal)
     if not chain.check("principal", m is not None and (m["ns"], m["ksa"]) == (namespace, ksa),
                        f"{principal}" if m else f"{principal!r} is not a principal:// KSA identifier"):
         return chain
+    if pools:
+        chain.check("workload pool", m["pool"] in pools, f"{m['pool']}" if m["pool"] in pools
+                    else f"the principal names pool {m['pool']!r}, the cluster's is {pools[0]!r}")
+    if numbers:
+        chain.check("project number", m["number"] in numbers, f"{m['number']}" if m["number"] in numbers
+                    else f"the principal names project {m['number']}, the cluster's project is {numbers[0]}")
     mine = [(r, member) for r, _, member in all_grants if member == principal]
     chain.check("grants", bool(mine), f"{len(mine)} grant(s) to the principal" if mine else "no grant names the principal")
     if workload is not None:
@@ -152,10 +174,12 @@ def direct_chain(name: str, namespace: str, ksa: str, principal: str,
     return chain
 
 
-def verify_gcp(resources: list[Res], workloads: list[Workload]) -> list[Chain]:
+def verify_gcp(resources: list[Res], workloads: list[Workload], facts: Optional[Facts] = None) -> list[Chain]:
     accounts = [r for r in resources if r.type == ACCOUNT]
     all_grants = grants(resources)
     pools, autopilot = _cluster_facts(resources)
+    pools += facts.workload_pools if facts else []
+    numbers = tuple(facts.project_numbers) if facts else ()
     chains = []
     for workload in workloads:
         email = workload.annotations.get(GSA_ANNOTATION)
@@ -170,11 +194,11 @@ def verify_gcp(resources: list[Res], workloads: list[Workload]) -> list[Chain]:
         if str(member).startswith("principal://"):
             seen.add(member)
             chains.append(direct_chain(workload.component.name, workload.namespace, workload.service_account,
-                                       member, all_grants, workload, autopilot))
+                                       member, all_grants, workload, autopilot, tuple(pools), numbers))
     for _res, _role, member in all_grants:  # hand-built direct grants
         m = _PRINCIPAL.match(member)
         if m and member not in seen:
             seen.add(member)
             chains.append(direct_chain(member.rsplit("/subject/", 1)[-1], m["ns"], m["ksa"], member,
-                                       all_grants, None, autopilot))
+                                       all_grants, None, autopilot, tuple(pools), numbers))
     return chains

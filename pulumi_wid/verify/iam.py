@@ -11,7 +11,7 @@ Deny wins over any Allow.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Optional
 
 _UNSUPPORTED = "unsupported"
@@ -49,20 +49,28 @@ _NEGATED = {
 }
 
 
-def condition_holds(condition: Optional[Mapping[str, Any]], context: Mapping[str, Any]) -> tuple[bool, str]:
+_KNOWN = {"StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike", "Null", *_NEGATED}
+
+
+def condition_holds(condition: Optional[Mapping[str, Any]], context: Mapping[str, Any]) -> tuple[Optional[bool], str]:
     """Whether every operator/key of ``condition`` holds for ``context``.
 
-    Returns (holds, reason); unknown operators do not hold, with the reason said.
+    Returns (holds, reason): True, False, or None when an operator is not evaluated
+    offline (callers decide: a probe treats it as "may hold", a positive check as not).
     """
     if not condition:
         return True, ""
     ctx = {k.lower(): as_list(v) for k, v in context.items()}
+    unknown = ""
     for operator, block in condition.items():
         if not isinstance(block, Mapping):
             return False, f"malformed condition {operator}"
         qualifier, _, op = operator.rpartition(":")
         if_exists = op.endswith("IfExists")
         op = op.removesuffix("IfExists")
+        if op not in _KNOWN:
+            unknown = f"operator {operator} is not evaluated offline"
+            continue
         for key, wanted in block.items():
             values = ctx.get(key.lower())
             patterns = [str(p) for p in as_list(wanted)]
@@ -84,10 +92,11 @@ def condition_holds(condition: Optional[Mapping[str, Any]], context: Mapping[str
                     matched = [any(_match_one(op, p, str(v)) for p in patterns) for v in values]
                     ok = all(matched) if qualifier == "ForAllValues" else any(matched)
             except KeyError:
-                return False, f"operator {operator} is not evaluated offline"
+                unknown = f"operator {operator} is not evaluated offline"
+                continue
             if not ok:
                 return False, f"{operator} on {key}"
-    return True, ""
+    return (None, unknown) if unknown else (True, "")
 
 
 def _principal_matches(principal: Any, kind: str, value: str) -> bool:
@@ -122,19 +131,46 @@ def describe(index: int, statement: Mapping[str, Any]) -> str:
 
 
 def evaluate(policy: Any, principal_kind: str, principal: str, action: str,
-             context: Mapping[str, Any]) -> tuple[bool, str]:
-    """(allowed, which statement decided) for one request against a trust policy."""
+             context: Mapping[str, Any], probe: bool = False) -> tuple[bool, str]:
+    """(allowed, which statement decided) for one request against a trust policy.
+
+    A condition that cannot be evaluated offline counts against the request in a
+    positive check and for it in a probe (``probe=True``): verify never claims a
+    chain is safe or working on a rule it did not evaluate.
+    """
     allowed_by = ""
     for index, statement in enumerate(statements(policy)):
         if not _principal_matches(statement.get("Principal"), principal_kind, principal):
             continue
         if not _action_matches(statement, action):
             continue
-        holds, _ = condition_holds(statement.get("Condition"), context)
+        holds, reason = condition_holds(statement.get("Condition"), context)
+        deny = statement.get("Effect") == "Deny"
+        if holds is None:
+            holds = not probe if deny else probe
         if not holds:
             continue
-        if statement.get("Effect") == "Deny":
+        if deny:
             return False, f"denied by {describe(index, statement)}"
         if statement.get("Effect") == "Allow" and not allowed_by:
-            allowed_by = describe(index, statement)
+            allowed_by = describe(index, statement) + (f" ({reason})" if reason else "")
     return bool(allowed_by), allowed_by
+
+
+def other_principals(policy: Any, expected: Callable[[str, str], bool]) -> list[str]:
+    """Principals of Allow statements that ``expected(kind, value)`` does not accept."""
+    found = []
+    for index, statement in enumerate(statements(policy)):
+        if statement.get("Effect") != "Allow":
+            continue
+        principal = statement.get("Principal")
+        if principal == "*" or "NotPrincipal" in statement:
+            found.append(f"{describe(index, statement)}: any principal")
+            continue
+        if not isinstance(principal, Mapping):
+            continue
+        for kind, values in principal.items():
+            for value in as_list(values):
+                if not expected(kind, str(value)):
+                    found.append(f"{describe(index, statement)}: {kind} {value}")
+    return found

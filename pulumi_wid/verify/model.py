@@ -28,6 +28,18 @@ class Res:
 
 
 @dataclass
+class Facts:
+    """What the stack may not hold but the cluster is: given on the command line."""
+
+    issuers: list[str] = field(default_factory=list)
+    """OIDC issuer URLs of the clusters (AKS: compared character for character)."""
+    workload_pools: list[str] = field(default_factory=list)
+    """GKE workload pools (<cluster project id>.svc.id.goog)."""
+    project_numbers: list[str] = field(default_factory=list)
+    """GKE cluster project numbers (for direct principal:// identifiers)."""
+
+
+@dataclass
 class Check:
     name: str
     ok: bool
