@@ -28,6 +28,8 @@ KEY_INPUTS: dict[str, tuple[str, ...]] = {
     "kubernetes:core/v1:ServiceAccount": ("metadata", "automountServiceAccountToken"),
     "kubernetes:core/v1:ServiceAccountPatch": ("metadata",),
 }
+# What a provider targets (never credentials or kubeconfig contents).
+PROVIDER_KEYS = ("region", "location", "project", "context", "namespace")
 IAM_MEMBER = re.compile(r"(IAMMember|IamMember)$")
 MEMBER_KEYS = ("role", "member", "serviceAccountId", "project", "bucket", "secretId", "topic",
                "subscription", "repository", "location", "datasetId")
@@ -67,7 +69,11 @@ def to_json(plan: Plan, verdicts: Any = None) -> dict[str, Any]:
             }
             for c in plan.components()
         ],
-        "resources": [resource(r) for r in plan.top_level()],
+        "providers": [
+            {"type": r.type, "name": r.name, "inputs": {k: r.inputs[k] for k in PROVIDER_KEYS if k in r.inputs}}
+            for r in plan.top_level() if r.type.startswith("pulumi:providers:")
+        ],
+        "resources": [resource(r) for r in plan.top_level() if not r.type.startswith("pulumi:providers:")],
         "exports": plan.exports,
     }
 
@@ -83,7 +89,14 @@ def to_text(plan: Plan) -> str:
         for key in ("service_account_annotations", "pod_template_patch"):
             if key in outputs:
                 lines += _field_lines(key, outputs[key], "  ")
-    others = plan.top_level()
+    others = [r for r in plan.top_level() if not r.type.startswith("pulumi:providers:")]
+    providers = [r for r in plan.top_level() if r.type.startswith("pulumi:providers:")]
+    if providers:
+        lines += ["", "Providers"]
+        for provider in providers:
+            shown = {k: provider.inputs[k] for k in PROVIDER_KEYS if k in provider.inputs}
+            detail = ", ".join(f"{k}={v}" for k, v in shown.items())
+            lines.append(f"  {provider.type.rsplit(':', 1)[-1]} {provider.name!r}" + (f" ({detail})" if detail else ""))
     if others:
         lines += ["", "Other resources"]
         for resource in others:

@@ -29,6 +29,7 @@ import pulumi
 from pulumi.runtime import mocks as _mocks
 
 AWS_ACCOUNT_PLACEHOLDER = "<aws account id, known after deploy>"
+AZURE_SUBSCRIPTION_PLACEHOLDER = "<subscription id, known after deploy>"
 _NS = uuid.UUID("6f1d3c52-52c6-4c3e-9f5c-2f0a3f3c9b10")
 
 
@@ -93,8 +94,9 @@ class WidMocks(pulumi.runtime.Mocks):
         self.gcp_project = gcp_project
         self.gcp_project_number = gcp_project_number
         self.placeholders = placeholders
-        if placeholders:  # ARNs then show exactly which part only the cloud knows
+        if placeholders:  # ARNs and ids then show exactly which part only the cloud knows
             self.account_id = AWS_ACCOUNT_PLACEHOLDER
+            self.subscription_id = AZURE_SUBSCRIPTION_PLACEHOLDER
         """Show values only the cloud knows as ``<... known after deploy>`` (used by ``plan``)."""
         self.resources: list[RecordedResource] = []
         self.calls: list[tuple[str, dict[str, Any]]] = []
@@ -460,6 +462,9 @@ class _RecordingMonitor(_mocks.MockMonitor):
 
 def install(mocks: WidMocks, project: str = "project", stack: str = "stack", preview: bool = False) -> WidMocks:
     """Install ``mocks`` as the Pulumi runtime for this process (one set per test)."""
+    from .validation import activate_placeholders
+
+    activate_placeholders(mocks.placeholders)
     pulumi.runtime.set_mocks(
         mocks, project=project, stack=stack, preview=preview, monitor=_RecordingMonitor(mocks)
     )

@@ -36,9 +36,49 @@ def is_unknown(value: Any) -> bool:
 PLACEHOLDER = re.compile(r"<[^<>]*, known after deploy>")
 
 
+_placeholders_active = False
+
+
+def activate_placeholders(active: bool) -> None:
+    """Accept plan placeholders as unknown values (set only while ``pulumi-wid plan`` runs)."""
+    global _placeholders_active
+    _placeholders_active = active
+
+
+def placeholders_active() -> bool:
+    return _placeholders_active
+
+
 def is_placeholder(value: Any) -> bool:
-    """True for a plan placeholder: a value that will only be known after deployment."""
-    return isinstance(value, str) and PLACEHOLDER.fullmatch(value) is not None
+    """True for a plan placeholder (a value known only after deployment) while ``plan`` runs."""
+    return _placeholders_active and isinstance(value, str) and PLACEHOLDER.fullmatch(value) is not None
+
+
+def without_placeholders(value: str, stand_in: str) -> str:
+    """``value`` with plan placeholders replaced by a well-formed stand-in, for shape checks."""
+    return PLACEHOLDER.sub(stand_in, value) if _placeholders_active else value
+
+
+def contains_unknown(value: Any) -> bool:
+    """True when an Output (or awaitable) sits anywhere in ``value``, through dicts, lists and tuples."""
+    if isinstance(value, Mapping):
+        return any(contains_unknown(k) or contains_unknown(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(contains_unknown(v) for v in value)
+    return is_unknown(value)
+
+
+def output_of(value: Any) -> pulumi.Output[Any]:
+    """``pulumi.Output.from_input(value)``, as one Output when nothing in ``value`` is unknown.
+
+    ``from_input`` makes an Output (and a task) for every key and leaf of a dict or
+    list, which is most of a component's own cost in a stack with hundreds of them;
+    a plain value resolves to the same thing without that.
+    """
+    if contains_unknown(value):
+        return pulumi.Output.from_input(value)
+    shallow = getattr(pulumi.Output, "_from_input_shallow", None)  # the SDK's own, not public API
+    return shallow(value) if shallow is not None else pulumi.Output.from_input(value)
 
 
 def when_known(value: Any, check: Callable[[Any], None]) -> Any:

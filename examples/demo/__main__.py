@@ -6,6 +6,10 @@ Every value comes from `pulumi.Config` with a default, so the stack runs with no
 """
 
 import pulumi
+import pulumi_aws as aws
+import pulumi_azure_native as azure_native
+import pulumi_gcp as gcp
+import pulumi_kubernetes as k8s
 
 from pulumi_wid import AksFederatedIdentity, EksPodIdentity, GkeWorkloadIdentity
 
@@ -17,6 +21,25 @@ gcp_config = pulumi.Config("demo-gcp")
 namespace = config.get("namespace") or "payments"
 service_account = config.get("serviceAccount") or "api"
 tags = {"app": "payments-api", "managed-by": "pulumi-wid"}
+
+
+def providers(cloud: pulumi.ProviderResource, name: str, context: str) -> pulumi.ResourceOptions:
+    """Explicit providers for one cluster: nothing falls back to ambient config."""
+    return pulumi.ResourceOptions(providers=[cloud, k8s.Provider(name, context=context)])
+
+
+eks_opts = providers(
+    aws.Provider("aws", region=aws_config.get("region") or "us-east-1"),
+    "eks", aws_config.get("kubeContext") or "prod-eks",
+)
+aks_opts = providers(
+    azure_native.Provider("azure", location=azure_config.get("location") or "eastus"),
+    "aks", azure_config.get("kubeContext") or "prod-aks",
+)
+gke_opts = providers(
+    gcp.Provider("gcp", project=gcp_config.get("project") or "payments-prod"),
+    "gke", gcp_config.get("kubeContext") or "prod-gke",
+)
 
 # --- AWS: EKS Pod Identity (default) and IRSA for a second workload ----------------
 bucket_arn = aws_config.get("bucketArn") or "arn:aws:s3:::payments-invoices"
@@ -35,6 +58,7 @@ eks_api = EksPodIdentity(
             {"Sid": "ListInvoices", "Action": ["s3:ListBucket"], "Resource": [bucket_arn]},
         ],
     },
+    eks_opts,
 )
 
 eks_worker = EksPodIdentity(
@@ -46,6 +70,7 @@ eks_worker = EksPodIdentity(
         "oidc_provider_arn": oidc_provider_arn,
         "policy_statements": [{"Action": ["s3:PutObject"], "Resource": [f"{bucket_arn}/*"]}],
     },
+    eks_opts,
 )
 
 pulumi.export("eksApiRoleArn", eks_api.role_arn)
@@ -73,6 +98,7 @@ aks_api = AksFederatedIdentity(
         ],
         "role_assignments": [{"role": "Storage Blob Data Reader", "scope": storage_account}],
     },
+    aks_opts,
 )
 
 # --- GCP: a Google service account with a bucket grant, and direct access for a job ---
@@ -86,6 +112,7 @@ gke_api = GkeWorkloadIdentity(
             {"role": "roles/storage.objectViewer", "resource_type": "storage_bucket", "resource": "payments-invoices"}
         ],
     },
+    gke_opts,
 )
 gke_job = GkeWorkloadIdentity(
     "payments-report-gke",
@@ -99,6 +126,7 @@ gke_job = GkeWorkloadIdentity(
             {"role": "roles/storage.objectViewer", "resource_type": "storage_bucket", "resource": "payments-invoices"}
         ],
     },
+    gke_opts,
 )
 
 pulumi.export("aksClientId", aks_api.client_id)

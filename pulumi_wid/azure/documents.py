@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from ..errors import ValidationError
 from ..identity import service_account_subject
-from ..validation import check_str
+from ..validation import check_str, without_placeholders
 from .roles import GUID
 
 AUDIENCE = "api://AzureADTokenExchange"
@@ -180,9 +180,10 @@ def parse_scope(field: str, scope: Any) -> Scope:
 
     if scope == "/":
         return Scope(kind="root", scope=scope)
-    if not scope.startswith("/") or scope.endswith("/") or "//" in scope or any(c.isspace() for c in scope):
+    shape = without_placeholders(scope, "00000000-0000-0000-0000-000000000000")  # plan-only stand-in
+    if not shape.startswith("/") or shape.endswith("/") or "//" in shape or any(c.isspace() for c in shape):
         raise bad()
-    parts = scope[1:].split("/")
+    parts = shape[1:].split("/")
     head = parts[0].lower()
     if head == "providers":
         if len(parts) == 4 and parts[1].lower() == "microsoft.management" and parts[2].lower() == "managementgroups":
@@ -192,9 +193,9 @@ def parse_scope(field: str, scope: Any) -> Scope:
         raise bad()
     if head != "subscriptions" or len(parts) < 2:
         raise bad()
-    subscription = parts[1]
-    if not GUID.fullmatch(subscription):
+    if not GUID.fullmatch(parts[1]):
         raise bad("the subscription id is a GUID")
+    subscription = scope[1:].split("/")[1]  # the placeholder itself while planning
     if len(parts) == 2:
         return Scope(kind="subscription", scope=scope, subscription=subscription)
     if parts[2].lower() != "resourcegroups" or len(parts) < 4:
