@@ -18,7 +18,9 @@ from ..validation import (
     check_choice,
     check_int_range,
     check_str_list,
+    contains_unknown,
     is_unknown,
+    output_of,
     reject_unknown_keys,
     require,
     when_known,
@@ -345,8 +347,8 @@ class EksPodIdentity(pulumi.ComponentResource):
         self.association_id = association.association_id if association else pulumi.Output.from_input(None)
         self.service_account_name = pulumi.Output.from_input(identity.service_account)
         self.namespace = pulumi.Output.from_input(identity.namespace)
-        self.service_account_annotations = pulumi.Output.from_input(cloud_annotations)
-        self.pod_template_patch = pulumi.Output.from_input(kubernetes.pod_template_patch(identity.service_account))
+        self.service_account_annotations = output_of(cloud_annotations)
+        self.pod_template_patch = output_of(kubernetes.pod_template_patch(identity.service_account))
         self.register_outputs(
             {
                 "role_arn": self.role_arn,
@@ -400,7 +402,8 @@ class EksPodIdentity(pulumi.ComponentResource):
                     role=role.id,
                     name=plan.role_name,
                     policy=_policy_json(statements, plan.allow_wildcards, "policy_statements", doc.INLINE_POLICIES_LIMIT,
-                                        "move statements into managed policies (6,144 characters each) and attach them"),
+                                        "move statements into managed policies (6,144 characters each) and attach them",
+                                        checked=len(plan.statements)),
                     opts=child,
                 )
             )
@@ -420,7 +423,8 @@ class EksPodIdentity(pulumi.ComponentResource):
         if plan.session_policy is None:
             return None
         return _policy_json(plan.session_policy, plan.allow_wildcards, "session_policy_statements", 2048,
-                            "shorten the session policy (it can only narrow the role's permissions)")
+                            "shorten the session policy (it can only narrow the role's permissions)",
+                            checked=len(plan.session_policy))
 
 
 def _from_issuer(partition: str, account: str, url: str, field_name: str) -> tuple[str, str]:
@@ -429,16 +433,25 @@ def _from_issuer(partition: str, account: str, url: str, field_name: str) -> tup
 
 
 def _policy_json(statements: list[dict[str, Any]], allow: bool, field_name: str, limit: int,
-                 way_out: str) -> pulumi.Output[str]:
-    """The permission document as JSON, checked again once every value is known."""
+                 way_out: str, checked: int = 0) -> pulumi.Input[str]:
+    """The permission document as JSON, checked again once every value is known.
 
-    def check(document: dict[str, Any]) -> str:
+    ``statements[:checked]`` come from ``normalize_statements``, which already checked
+    their plain values: a fully plain document is not checked twice, and becomes
+    JSON at once rather than an Output of one per value.
+    """
+
+    def check(document: dict[str, Any], start: int = 0) -> str:
         for index, statement in enumerate(document["Statement"]):
-            doc.check_statement_values(f"{field_name}[{index}]", statement, allow)
+            if index >= start:
+                doc.check_statement_values(f"{field_name}[{index}]", statement, allow)
         doc.check_size(field_name, document, limit, "this policy", way_out)
         return doc.compact_json(document)
 
-    return pulumi.Output.from_input(doc.permission_policy(statements)).apply(check)
+    document = doc.permission_policy(statements)
+    if not contains_unknown(document):
+        return check(document, checked)
+    return pulumi.Output.from_input(document).apply(check)
 
 
 def _attachment_suffix(arn: Any, index: int) -> str:
