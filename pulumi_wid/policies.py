@@ -266,13 +266,40 @@ def _eks_issuers(statement: Mapping[str, Any]) -> list[str]:
     return [arn.split("oidc-provider/", 1)[1] for arn in _federated(statement) if EKS_OIDC_MARKER in arn]
 
 
+def _grants_action(statement: Mapping[str, Any], wanted: str) -> bool:
+    """Whether an Allow statement's Action (wildcards included) or NotAction (anything not listed) covers ``wanted``."""
+    if "NotAction" in statement:
+        return not _allows(statement.get("NotAction"), wanted)
+    return _allows(statement.get("Action"), wanted)
+
+
+def _wildcard_principal(statement: Mapping[str, Any]) -> bool:
+    """``"Principal": "*"``, or ``"*"`` as one of its principals (``{"Federated": "*"}``)."""
+    principal = statement.get("Principal")
+    if principal == "*":
+        return True
+    if isinstance(principal, Mapping):
+        return any(p == "*" for values in principal.values() for p in _values(values))
+    return False
+
+
 # -- mandatory rules ----------------------------------------------------------------
 def check_irsa_trust(resource_type: str, props: Mapping[str, Any]) -> list[str]:
     """IRSA-style trust without a ``:sub`` or an ``:aud`` condition on the EKS issuer."""
     messages = []
     for where, doc in _documents(TRUST_DOCUMENTS, resource_type, props):
         for index, statement in enumerate(statements(doc)):
-            if statement.get("Effect") != "Allow" or not _allows(statement.get("Action"), "sts:AssumeRoleWithWebIdentity"):
+            if statement.get("Effect") != "Allow" or not _grants_action(statement, "sts:AssumeRoleWithWebIdentity"):
+                continue
+            if _wildcard_principal(statement):
+                messages.append(
+                    f"{where} Statement[{index}] trusts Principal '*' for sts:AssumeRoleWithWebIdentity: a token "
+                    "from any identity provider the account federates (every cluster's OIDC provider) can "
+                    "assume this role. "
+                    'Fix: name the cluster\'s provider, "Principal": {"Federated": "arn:aws:iam::<account>:'
+                    'oidc-provider/<issuer>"}, with StringEquals on its :sub and :aud '
+                    "(EksPodIdentity with mode='irsa' builds this trust)."
+                )
                 continue
             keys = {key for operator, key, _ in _conditions(statement) if _pins(operator)}
             for issuer in _eks_issuers(statement):

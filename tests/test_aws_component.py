@@ -324,6 +324,17 @@ BAD = [
     ({"identity": identity(), "mode": "irsa", "oidc_provider_arn": PROVIDER,
       "irsa_subject_patterns": ["system:serviceaccount:apps:*"]}, "irsa_subject_patterns[0]", "allow_wildcards"),
     ({"identity": identity()}, "cluster_name", "is required"),
+    ({"identity": identity(), "managed_policy_arns": ["arn:aws:iam::aws:policy/ReadOnlyAccess",
+                                                       "arn:aws:iam::aws:policy/ReadOnlyAccess"]},
+     "managed_policy_arns[1]", r"already attached by managed_policy_arns\[0\]"),
+    ({"identity": identity(), "mode": "irsa", "oidc_issuer_url": f"https://{ISSUER} x"}, "oidc_issuer_urls[0]",
+     "no whitespace"),
+    ({"identity": identity(), "mode": "irsa", "oidc_issuer_url": "https://oidc.eks.us-east-1.amazonaws.com/id/\tAB"},
+     "oidc_issuer_urls[0]", "no whitespace"),
+    ({"identity": identity(), "mode": "irsa", "oidc_provider_arn": PROVIDER, "oidc_issuer_url": f"https://{ISSUER}"},
+     "oidc_issuer_urls[0]", r"same cluster as oidc_provider_arns\[0\]"),
+    ({"identity": identity(), "mode": "irsa", "oidc_provider_arns": [PROVIDER.replace("EXAMPLE", "OTHER"), PROVIDER],
+      "oidc_issuer_urls": [f"https://{ISSUER}"]}, "oidc_issuer_urls[0]", r"same cluster as oidc_provider_arns\[1\]"),
 ]
 
 
@@ -335,6 +346,39 @@ def test_bad_input_is_refused_before_anything_registers(wid_mocks, args, field, 
     assert err.value.field == field
     assert "Fix:" in str(err.value) or err.value.rule
     assert wid_mocks.resources == []
+
+
+def test_managed_policies_sharing_a_name_get_distinct_stable_names(wid_mocks):
+    aws_ro, own_ro = "arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::123456789012:policy/ReadOnlyAccess"
+    build(wid_mocks, {"identity": identity(), "cluster_name": "prod",
+                      "managed_policy_arns": [aws_ro, own_ro, "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]})
+    attachments = {r.name: r.inputs["policyArn"] for r in wid_mocks.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")}
+    assert attachments == {
+        "api-managed-ReadOnlyAccess-2a3bda39": aws_ro,  # sha256 of the full ARN, first 8 hex digits
+        "api-managed-ReadOnlyAccess-ad964ad9": own_ro,
+        "api-managed-AmazonS3ReadOnlyAccess": "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",  # unique: plain name
+    }
+
+
+def test_duplicate_output_managed_policy_is_refused_when_it_resolves(wid_mocks):
+    def program():
+        arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+        EksPodIdentity("api", {"identity": identity(), "cluster_name": "c",
+                               "managed_policy_arns": [arn, pulumi.Output.from_input(arn)]})
+
+    with pytest.raises(Exception, match=r"managed_policy_arns\[1\]: 'arn:aws:iam::aws:policy/ReadOnlyAccess' is invalid: is already attached"):
+        wid_mocks.run(program)
+
+
+def test_distinct_output_managed_policies_are_attached(wid_mocks):
+    def program():
+        EksPodIdentity("api", {"identity": identity(), "cluster_name": "c", "managed_policy_arns": [
+            "arn:aws:iam::aws:policy/ReadOnlyAccess", pulumi.Output.from_input("arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess")]})
+
+    wid_mocks.run(program)
+    attachments = {r.name: r.inputs["policyArn"] for r in wid_mocks.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")}
+    assert attachments == {"api-managed-ReadOnlyAccess": "arn:aws:iam::aws:policy/ReadOnlyAccess",
+                           "api-managed-1": "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"}
 
 
 def test_output_valued_input_is_checked_when_it_resolves(wid_mocks):

@@ -131,8 +131,9 @@ def test_arn_matching_is_segment_wise():
 
 
 def test_output_values_are_left_for_later_and_checked_when_known():
-    class Unknown:  # stands for an Output
-        pass
+    class Unknown:  # stands for an Output (awaitable, like one; a plain object is refused)
+        def __await__(self):
+            yield
 
     # an unknown resource: the '*' check and ARN checks wait for the resolved values
     doc.normalize_statements("s", [{"Action": "s3:GetObject", "Resource": [Unknown()]}], False)
@@ -202,3 +203,70 @@ def test_trust_size_error_gives_size_limit_and_way_out():
     assert "6 cluster(s)" in err.value.rule and "2048" in err.value.rule
     assert "mode='pod_identity'" in err.value.fix and "8,192" in err.value.fix
     doc.check_trust_size("oidc_provider_arns", doc.irsa_trust_policy(providers[:4], "system:serviceaccount:apps:api"))
+
+
+@pytest.mark.parametrize(
+    "statement,field,rule",
+    [
+        ({"Action": "s3:?etObject", "Resource": "arn:aws:s3:::b/*"}, "s[0].Action[0]", "wildcard actions"),
+        ({"Action": "iam:Pass????", "Resource": "arn:aws:iam::123456789012:role/x"}, "s[0].Action[0]", "wildcard actions"),
+        ({"Action": "s3:GetObject", "Resource": "arn:*:*:*:*:*"}, "s[0].Resource[0]", "ARN's partition field"),
+        ({"Action": "s3:GetObject", "Resource": ["arn:aws:s3:::b/*", "arn:aws-*:s3:::c/*"]},
+         "s[0].Resource[1]", "ARN's partition field"),
+        ({"Action": "s3:GetObject", "Resource": "arn:aws:s?:::b/*"}, "s[0].Resource[0]", "ARN's service field"),
+        ({"Action": "iam:PassRole", "Resource": "arn:aws:iam::*:role/x"}, "s[0].Resource[0]", "ARN's account field"),
+        ({"Action": "iam:PassRole", "Resource": "arn:aws:iam::*:role/*"}, "s[0].Resource[0]", "ARN's account field"),
+        ({"Action": "sts:AssumeRole", "Resource": "arn:aws:iam::123456789012:role/*"}, "s[0].Resource[0]",
+         "only wildcards after 'role/'"),
+        ({"Action": "s3:GetObject", "Resource": "arn:aws:s3:::*"}, "s[0].Resource[0]", "only wildcards grants"),
+        ({"Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::*/*"}, "s[0].Resource[0]",
+         "only wildcards grants"),
+        ({"Action": "dynamodb:GetItem", "Resource": "arn:aws:dynamodb:us-east-1:123456789012:table/*"},
+         "s[0].Resource[0]", "every table"),
+        ({"Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:123456789012:*"}, "s[0].Resource[0]",
+         "only wildcards"),
+    ],
+)
+def test_wildcard_actions_and_arns_are_refused_without_allow_wildcards(statement, field, rule):
+    err = refuse(statement)
+    assert err.field == field
+    assert rule in err.rule
+    assert "set allow_wildcards=True" in err.fix
+    doc.normalize_statements("s", [statement], True)  # accepted when asked for explicitly
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        "arn:aws:s3:::my-bucket/*",
+        "arn:aws:s3:::my-bucket/prefix/*",
+        "arn:aws:s3:*:*:my-bucket/*",  # S3 ARNs have no region/account: '*' there only matches ''
+        "arn:aws:s3:::my-bucket/${aws:PrincipalTag/kubernetes-namespace}/*",
+    ],
+)
+def test_object_wildcards_in_a_named_bucket_pass(resource):
+    assert doc.normalize_statements("s", [{"Action": "s3:GetObject", "Resource": resource}], False)[0]["Resource"] == resource
+
+
+def test_named_resources_with_wildcard_suffixes_pass():
+    doc.normalize_statements("s", [{"Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/app-*"}], False)
+    doc.normalize_statements("s", [{"Action": "dynamodb:Query", "Resource": "arn:aws:dynamodb:us-east-1:123456789012:table/t/index/*"}], False)
+    doc.normalize_statements("s", [{"Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:123456789012:q-*"}], False)
+    # a Deny may be as wide as it likes
+    doc.normalize_statements("s", [{"Effect": "Deny", "Action": "s3:?et*", "Resource": "arn:aws:s3:::*"}], False)
+
+
+@pytest.mark.parametrize(
+    "statement,field",
+    [
+        ({"Action": [5], "Resource": "arn:aws:s3:::b/*"}, "s[0].Action[0]"),
+        ({"Action": "s3:GetObject", "Resource": 5}, "s[0].Resource"),
+        ({"Action": "s3:GetObject", "Resource": ["arn:aws:s3:::b/*", {"a": 1}]}, "s[0].Resource[1]"),
+        ({"Action": {"s3": "GetObject"}, "Resource": "arn:aws:s3:::b/*"}, "s[0].Action"),
+        ({"Action": "s3:GetObject", "NotResource": [None]}, "s[0].NotResource[0]"),
+        ({"Action": [], "Resource": "arn:aws:s3:::b/*"}, "s[0].Action"),
+    ],
+)
+def test_non_string_action_and_resource_values_are_refused(statement, field):
+    err = refuse(statement, allow_wildcards=True)
+    assert err.field == field

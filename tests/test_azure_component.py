@@ -196,6 +196,61 @@ def test_broad_output_scope_is_refused_when_it_resolves(wid_mocks):
         wid_mocks.run(program)
 
 
+
+@pytest.mark.parametrize("role,field,match", [
+    ("Owner", "role_assignments[0].role", "Owner grants control"),
+    ("8E3AF657-A8FF-443C-A75C-2FE8C4BCB635", "role_assignments[0].role", "Owner grants control"),
+    ("/providers/Microsoft.Authorization/roleDefinitions/18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
+     "role_assignments[0].role", "User Access Administrator grants control"),
+    ("Role Based Access Control Administrator", "role_assignments[0].role", "Role Based Access Control Administrator"),
+    ("Contributor", "role_assignments[0].role", "Contributor grants control"),
+])
+def test_plain_broad_role_with_output_scope_is_refused_before_anything_registers(wid_mocks, role, field, match):
+    def program():
+        scope = pulumi.Output.from_input(ACCOUNT)
+        AksFederatedIdentity("api", args(role_assignments=[{"role": role, "scope": scope}]))
+
+    with pytest.raises(ValidationError, match=match) as err:
+        wid_mocks.run(program)
+    assert err.value.field == field
+    assert "allow_broad_roles=True" in str(err.value)
+    assert wid_mocks.resources == []
+
+
+@pytest.mark.parametrize("scope,kind", [
+    (f"/subscriptions/{SUB}", "subscription"),
+    ("/providers/Microsoft.Management/managementGroups/mg", "management group"),
+    ("/", "root"),
+])
+def test_plain_broad_scope_with_output_role_is_refused_before_anything_registers(wid_mocks, scope, kind):
+    def program():
+        AksFederatedIdentity("api", args(role_assignments=[
+            {"role": pulumi.Output.from_input("Storage Blob Data Reader"), "scope": scope}]))
+
+    with pytest.raises(ValidationError, match=f"a {kind} scope grants") as err:
+        wid_mocks.run(program)
+    assert err.value.field == "role_assignments[0].scope"
+    assert wid_mocks.resources == []
+
+
+def test_narrow_plain_half_with_output_other_half_is_accepted(wid_mocks):
+    def program():
+        AksFederatedIdentity("api", args(role_assignments=[
+            {"role": "Storage Blob Data Reader", "scope": pulumi.Output.from_input(ACCOUNT)},
+            {"role": pulumi.Output.from_input("AcrPull"), "scope": ACCOUNT}]))
+
+    wid_mocks.run(program)
+    assert [r.inputs["scope"] for r in wid_mocks.of_type(RA)] == [ACCOUNT, ACCOUNT]
+
+
+def test_broad_output_role_is_refused_when_it_resolves(wid_mocks):
+    def program():
+        AksFederatedIdentity("api", args(role_assignments=[
+            {"role": pulumi.Output.from_input("Owner"), "scope": ACCOUNT}]))
+
+    with pytest.raises(Exception, match=r"role_assignments\[0\]\.role: 'Owner' is invalid: Owner grants control"):
+        wid_mocks.run(program)
+
 def test_annotations_with_tenant_and_expiration(wid_mocks):
     out = build(wid_mocks, args(tenant_id=TENANT, token_expiration_seconds=86400))
     client_id = wid_mocks.one(UAMI).outputs["clientId"]

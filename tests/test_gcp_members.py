@@ -137,11 +137,26 @@ def test_roles():
         with pytest.raises(ValidationError, match="basic roles"):
             m.check_role("r", basic)
         assert m.check_role("r", basic, allow_basic=True) == basic
+    for cased in ["roles/Owner", "roles/OWNER", "roles/Editor", "roles/vIEWER"]:  # the check ignores case
+        with pytest.raises(ValidationError, match="basic roles") as err:
+            m.check_role("r", cased)
+        assert (err.value.field, err.value.value) == ("r", cased)
+        assert "allow_basic_roles=True" in err.value.fix
+    assert m.check_role("r", "roles/ownerPlus") == "roles/ownerPlus"  # not a basic role
     with pytest.raises(ValidationError, match="did you mean 'roles/storage.admin'"):
         m.check_role("r", "storage.admin")
     for bad in ["roles/", "projects/My Project/roles/x", "organizations/abc/roles/xyz", "folders/1/roles/xyz"]:
         with pytest.raises(ValidationError, match="must be 'roles/<role>'"):
             m.check_role("r", bad)
+
+
+def test_project_escalation_roles_ignore_case():
+    for role in ["roles/IAM.serviceAccountTokenCreator", "roles/iam.serviceaccountuser", "ROLES/IAM.WORKLOADIDENTITYUSER"]:
+        with pytest.raises(ValidationError, match="every service account of the project") as err:
+            m.check_project_role("r", role, False)
+        assert err.value.value == role
+        m.check_project_role("r", role, True)  # opted in
+    m.check_project_role("r", "roles/iam.serviceAccountViewer", False)  # not an escalation role
 
 
 def test_role_suffix_is_stable_and_distinct():

@@ -213,7 +213,8 @@ def test_invalid_input_raises_only_validation_error_before_any_registration(case
 
 ARG_KEYS = {
     "aws-pod-identity": ["cluster_name", "role_name", "role_path", "max_session_duration", "policy_statements",
-                         "managed_policy_arns", "target_role_arn", "disable_session_tags", "allow_wildcards", "tags"],
+                         "managed_policy_arns", "target_role_arn", "disable_session_tags", "allow_wildcards",
+                         "session_policy_statements", "permissions_boundary", "role_arn"],
     "aws-irsa": ["oidc_provider_arn", "oidc_issuer_url", "irsa_subject_patterns", "token_expiration_seconds",
                  "sts_regional_endpoints", "policy_statements"],
     "azure": ["resource_group_name", "oidc_issuer_url", "identity_name", "role_assignments", "tenant_id",
@@ -252,6 +253,116 @@ def test_any_value_for_any_arg_is_accepted_or_refused_with_validation_error(case
     except ValidationError as error:
         assert error.field and error.rule
         assert mocks.resources == []
+
+
+def test_fuzzed_arg_keys_are_real_args_keys():
+    """Each fuzzed key is one of its component's args (tags, for one, live under identity)."""
+    from pulumi_wid.aws.component import EksPodIdentityArgs
+    from pulumi_wid.azure.component import AksFederatedIdentityArgs
+    from pulumi_wid.gcp.component import GkeWorkloadIdentityArgs
+
+    real = {"aws": EksPodIdentityArgs, "azure": AksFederatedIdentityArgs, "gcp": GkeWorkloadIdentityArgs}
+    for cloud, keys in ARG_KEYS.items():
+        annotations = real[cloud.split("-")[0]].__annotations__
+        assert [k for k in keys if k not in annotations or k == "identity"] == [], cloud
+
+
+# -- generated invalid cloud args: grants, roles, scopes, policies ------------------------------
+SUBSCRIPTION = "/subscriptions/00000000-0000-0000-0000-000000000000"
+BROAD_AZURE_ROLES = ["Owner", "Contributor", "User Access Administrator", "Role Based Access Control Administrator",
+                     "8e3af657-a8ff-443c-a75c-2fe8c4bcb635", "b24988ac-6180-42a0-ab88-20f7382dd24c",
+                     f"{SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
+                     "/providers/Microsoft.Authorization/roleDefinitions/f58310d9-a9f6-439a-9e8d-f62e7b41a168"]
+BROAD_AZURE_SCOPES = [SUBSCRIPTION, f"{SUBSCRIPTION.upper()}", "/providers/Microsoft.Management/managementGroups/mg", "/"]
+WILDCARD_STATEMENTS = [
+    {"Action": "s3:*", "Resource": "arn:aws:s3:::data/*"},
+    {"Action": "s3:?etObject", "Resource": "arn:aws:s3:::data/*"},
+    {"Action": "s3:GetObject", "Resource": "*"},
+    {"Action": "s3:GetObject", "Resource": "arn:aws:s3:::*"},
+    {"Action": "s3:GetObject", "Resource": "arn:aws:s3:::*/*"},
+    {"Action": "s3:GetObject", "Resource": "arn:*:s3:::data/*"},
+    {"Action": "iam:PassRole", "Resource": "arn:aws:iam::*:role/x"},
+    {"Action": "sts:AssumeRole", "Resource": "arn:aws:iam::123456789012:role/*"},
+    {"Action": "s3:GetObject", "NotResource": "arn:aws:s3:::data/*"},
+    {"Action": [5], "Resource": "arn:aws:s3:::data/*"},
+    {"Action": "s3:GetObject", "Resource": {"arn": "arn:aws:s3:::data/*"}},
+    {"Action": "s3:GetObject", "Resource": ["arn:aws:s3:::data/*", 7]},
+]
+BAD_MANAGED = [
+    ["arn:aws:iam::aws:policy/AdministratorAccess"],
+    ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/ReadOnlyAccess"],
+    ["arn:aws:iam::aws:policy/ReadOnlyAccess", "ReadOnlyAccess"],
+    ["arn:aws:iam::aws:policy/PowerUserAccess"],
+]
+GCP_BAD_ROLES = ["roles/owner", "roles/Owner", "roles/OWNER", "roles/eDiToR", "roles/viewer",
+                 "roles/iam.serviceAccountTokenCreator", "roles/IAM.serviceAccountUser", "roles/resourcemanager.projectIamAdmin",
+                 "storage.admin", "roles/"]
+
+
+def mixed_case(draw, text):
+    flips = draw(st.lists(st.booleans(), min_size=len(text), max_size=len(text)))
+    return "".join(c.upper() if f else c.lower() for c, f in zip(text, flips, strict=True))
+
+
+@st.composite
+def invalid_cloud_args(draw):
+    """(cloud, args builder, field prefix): the identity is fine, one grant is not. The builder
+    runs inside the mock runtime, so that a value can be an Output where the case says so."""
+    cloud = draw(st.sampled_from(["aws", "azure", "gcp"]))
+    identity = {"namespace": "apps", "service_account": "api"}
+    if cloud == "aws":
+        kind = draw(st.sampled_from(["policy_statements", "session_policy_statements", "managed_policy_arns"]))
+        base = {"identity": identity, "cluster_name": "prod"}
+        if kind == "managed_policy_arns":
+            value = draw(st.sampled_from(BAD_MANAGED))
+        else:
+            good = {"Action": "s3:GetObject", "Resource": "arn:aws:s3:::data/*"}
+            bad = draw(st.sampled_from(WILDCARD_STATEMENTS))
+            value = draw(st.permutations([good, bad]))
+            if kind == "session_policy_statements":
+                base["disable_session_tags"] = True
+        return "aws", lambda: {**base, kind: value}, kind
+    if cloud == "azure":
+        base = {"identity": identity, "resource_group_name": "workloads", "oidc_issuer_url": AKS_ISSUER}
+        if draw(st.booleans()):
+            role = draw(st.sampled_from(BROAD_AZURE_ROLES))
+            role = mixed_case(draw, role) if not role.startswith("/") else role
+            scope, output_half = STORAGE, "scope"
+        else:
+            role, scope, output_half = "Storage Blob Data Reader", draw(st.sampled_from(BROAD_AZURE_SCOPES)), "role"
+        # the other half may be an Output: the plain half is still refused before anything registers
+        as_output = draw(st.booleans())
+
+        def args():
+            import pulumi
+
+            item = {"role": role, "scope": scope}
+            if as_output:
+                item[output_half] = pulumi.Output.from_input(item[output_half])
+            return {**base, "role_assignments": [item]}
+
+        return "azure", args, "role_assignments[0]"
+    base = {"identity": identity, "project": PROJECT}
+    role = draw(st.sampled_from(GCP_BAD_ROLES))
+    if draw(st.booleans()):
+        return "gcp", lambda: {**base, "roles": ["roles/cloudtrace.agent", role]}, "roles[1]"
+    if role in GCP_BAD_ROLES[5:8]:  # escalation roles are only refused project-wide
+        role = "roles/Owner"
+    binding = {"role": role, "resource_type": "storage_bucket", "resource": "data"}
+    return "gcp", lambda: {**base, "bindings": [binding]}, "bindings[0].role"
+
+
+@FAST
+@given(case=invalid_cloud_args())
+def test_invalid_cloud_args_raise_only_validation_error_before_any_registration(case):
+    cloud, make_args, field = case
+    component = {"aws": EksPodIdentity, "azure": AksFederatedIdentity, "gcp": GkeWorkloadIdentity}[cloud]
+    mocks = install(WidMocks())
+    with pytest.raises(ValidationError) as err:
+        mocks.run(lambda: component("wid", make_args()))
+    assert err.value.field.startswith(field), err.value
+    assert isinstance(err.value.rule, str) and err.value.rule
+    assert mocks.resources == []
 
 
 def test_free_text_names_give_valid_distinct_role_names():

@@ -3,6 +3,7 @@
 # No `from __future__ import annotations` here: Pulumi's component analyzer reads
 # these annotations at runtime to build the multi-language schema (tests/test_schema.py).
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
@@ -170,6 +171,7 @@ def plan_eks(args: Any) -> EksPlan:
     ]
     if len(managed) > 20:
         raise ValidationError("managed_policy_arns", f"{len(managed)} policies", "IAM attaches at most 20 managed policies to a role (10 by default)")
+    managed = _unique_policy_arns(managed)
     if statements:
         doc.check_size(
             "policy_statements", doc.permission_policy(_known_only(statements)), doc.INLINE_POLICIES_LIMIT,
@@ -229,6 +231,16 @@ def _plan_irsa(args: Mapping[str, Any], plan: EksPlan) -> None:
     known = [a for a in arns if isinstance(a, str)] + [u for u in urls if isinstance(u, str)]
     if len(set(known)) != len(known):
         raise ValidationError("oidc_provider_arns", known, "lists the same cluster twice", "give each cluster once")
+    # A provider ARN and an issuer URL of the same cluster would give two identical statements.
+    by_issuer = {_from_arn(a)[1]: i for i, a in enumerate(arns) if isinstance(a, str)}
+    for index, url in enumerate(urls):
+        issuer = doc.issuer_host_path(f"oidc_issuer_urls[{index}]", url) if isinstance(url, str) else None
+        if issuer in by_issuer:
+            raise ValidationError(
+                f"oidc_issuer_urls[{index}]", url,
+                f"names the same cluster as oidc_provider_arns[{by_issuer[issuer]}]",
+                "give each cluster once: its oidc_provider_arn or its oidc_issuer_url",
+            )
     plan.providers, plan.issuers = arns, urls
     patterns = args.get("irsa_subject_patterns")
     if patterns:
@@ -407,10 +419,11 @@ class EksPodIdentity(pulumi.ComponentResource):
                     opts=child,
                 )
             )
-        for index, arn in enumerate(plan.managed_policy_arns):
+        suffixes = _attachment_suffixes(plan.managed_policy_arns)
+        for arn, suffix in zip(plan.managed_policy_arns, suffixes, strict=True):
             grants.append(
                 aws.iam.RolePolicyAttachment(
-                    f"{name}-managed-{_attachment_suffix(arn, index)}",
+                    f"{name}-managed-{suffix}",
                     role=role.name,
                     policy_arn=arn,
                     opts=child,
@@ -454,7 +467,51 @@ def _policy_json(statements: list[dict[str, Any]], allow: bool, field_name: str,
     return pulumi.Output.from_input(document).apply(check)
 
 
-def _attachment_suffix(arn: Any, index: int) -> str:
-    if isinstance(arn, str):
-        return arn.rsplit("/", 1)[-1]
-    return str(index)
+def _attachment_suffixes(arns: list[Any]) -> list[str]:
+    """Logical-name suffixes: the policy name, plus a short hash of the full ARN when two
+    distinct ARNs share a name (aws-managed and customer ReadOnlyAccess); an Output's index."""
+    names = [arn.rsplit("/", 1)[-1] if isinstance(arn, str) else None for arn in arns]
+    suffixes = []
+    for index, (arn, policy) in enumerate(zip(arns, names, strict=True)):
+        if policy is None:
+            suffixes.append(str(index))
+        elif names.count(policy) > 1:
+            suffixes.append(f"{policy}-{hashlib.sha256(arn.encode()).hexdigest()[:8]}")
+        else:
+            suffixes.append(policy)
+    return suffixes
+
+
+def _duplicate_policy_arn(arns: list[str]) -> tuple[int, int] | None:
+    for index, arn in enumerate(arns):
+        if arn in arns[:index]:
+            return arns.index(arn), index
+    return None
+
+
+def _refuse_duplicate_policy_arn(arns: list[Any], pair: tuple[int, int]) -> None:
+    first, second = pair
+    raise ValidationError(
+        f"managed_policy_arns[{second}]", arns[second],
+        f"is already attached by managed_policy_arns[{first}] (each policy attaches to a role once)",
+        "list each managed policy once",
+    )
+
+
+def _unique_policy_arns(arns: list[Any]) -> list[Any]:
+    """Refuse a managed policy listed twice: plain ARNs now, Outputs once they resolve."""
+    plain = [arn if isinstance(arn, str) else f"\x00{index}" for index, arn in enumerate(arns)]
+    pair = _duplicate_policy_arn(plain)
+    if pair is not None:
+        _refuse_duplicate_policy_arn(arns, pair)
+    if all(isinstance(arn, str) for arn in arns):
+        return arns
+
+    def pick(values: list[str], i: int) -> str:
+        pair = _duplicate_policy_arn(values)
+        if pair is not None:
+            _refuse_duplicate_policy_arn(values, pair)
+        return values[i]
+
+    everything = pulumi.Output.all(*arns)
+    return [arn if isinstance(arn, str) else everything.apply(lambda v, i=i: pick(v, i)) for i, arn in enumerate(arns)]

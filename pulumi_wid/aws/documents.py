@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..errors import ValidationError
-from ..validation import check_str, check_str_list
+from ..validation import PLACEHOLDER, check_str, check_str_list, is_unknown, placeholders_active
 from . import knowledge  # the IAM database loads on first use, not at import
 
 POLICY_VERSION = "2012-10-17"
@@ -76,6 +76,14 @@ def issuer_host_path(field: str, issuer_url: Any) -> str:
             "use the cluster's identities[0].oidcs[0].issuer, e.g. https://oidc.eks.us-east-1.amazonaws.com/id/ABC",
         )
     host_path = issuer_url[len("https://") :]
+    shown = PLACEHOLDER.sub("", host_path) if placeholders_active() else host_path  # `plan`: "<... known after deploy>"
+    if any(c.isspace() for c in shown):
+        raise ValidationError(
+            field,
+            issuer_url,
+            "an issuer URL holds no whitespace; IAM condition keys would not match the token's iss",
+            "use the cluster's identities[0].oidcs[0].issuer exactly as EKS reports it",
+        )
     if host_path.endswith("/"):
         raise ValidationError(
             field,
@@ -334,6 +342,7 @@ def normalize_statements(field: str, statements: Any, allow_wildcards: bool) -> 
 def check_statement_values(where: str, statement: Mapping[str, Any], allow_wildcards: bool) -> None:
     """Check actions and (known) resources of one normalized statement."""
     allow = statement.get("Effect") == "Allow"
+    _check_value_types(where, statement)
     for key in ("Action", "NotAction"):
         if key not in statement:
             continue
@@ -343,7 +352,7 @@ def check_statement_values(where: str, statement: Mapping[str, Any], allow_wildc
             field = f"{where}.{key}[{index}]"
             if action != "*" and not ACTION.fullmatch(action):
                 raise ValidationError(field, action, "an IAM action is '<service>:<Action>'", "for example 's3:GetObject'")
-            if allow and "*" in action and not allow_wildcards:
+            if allow and ("*" in action or "?" in action) and not allow_wildcards:
                 raise ValidationError(
                     field,
                     action,
@@ -362,6 +371,75 @@ def check_statement_values(where: str, statement: Mapping[str, Any], allow_wildc
     # Unknown actions, '*' resources on actions that support resource-level
     # permissions, and ARNs of the wrong resource type: checked against the IAM database.
     knowledge.check_statement(where, statement, allow_wildcards)
+    if allow and not allow_wildcards and "Resource" in statement:
+        _refuse_wildcard_arns(where, statement)
+
+
+def _check_value_types(where: str, statement: Mapping[str, Any]) -> None:
+    """Action/Resource values are strings or Outputs (checked when known); nothing else."""
+    for key in ("Action", "NotAction", "Resource", "NotResource"):
+        if key not in statement:
+            continue
+        value = statement[key]
+        if isinstance(value, str) or is_unknown(value):
+            continue
+        if not isinstance(value, (list, tuple)):
+            raise ValidationError(f"{where}.{key}", value, f"{key} is a string or a list of strings")
+        if not value:
+            raise ValidationError(f"{where}.{key}", value, f"{key} lists nothing", "list at least one value")
+        for index, item in enumerate(value):
+            if not isinstance(item, str) and not is_unknown(item):
+                raise ValidationError(f"{where}.{key}[{index}]", item, f"each {key} is a string (or an Output of one)")
+
+
+_ARN_VARIABLE = re.compile(r"\$\{[^}]*\}")  # IAM policy variables (${aws:username}) may hold ':'
+# Not the region: one named resource in every region of one account is a legitimate pattern
+# (DynamoDB global tables, multi-region keys), unlike other partitions, services or accounts.
+_ARN_FIELDS = {1: "partition", 2: "service", 4: "account"}
+_WILDCARDS_ONLY = re.compile(r"[*?/:]*[*?][*?/:]*")
+
+
+def _refuse_wildcard_arns(where: str, statement: Mapping[str, Any]) -> None:
+    """Refuse resource ARNs that a wildcard makes span partitions, services, accounts
+    or every resource of a type (``arn:aws:s3:::*``, ``arn:aws:iam::*:role/*``)."""
+    actions = _as_list(statement.get("Action"))
+    formats: list[str] = []
+    if knowledge.available() and actions and all(isinstance(a, str) and a != "*" for a in actions):
+        formats = sorted({f for a in actions for x in knowledge.lookup("Action", a) for f in x.arn_formats})
+    for index, resource in enumerate(_as_list(statement["Resource"])):
+        if not isinstance(resource, str) or resource == "*":
+            continue  # Outputs are checked when known; '*' by the IAM database check
+        parts = _ARN_VARIABLE.sub("\x00", resource).split(":", 5)
+        if len(parts) != 6 or parts[0] != "arn":
+            continue
+        field = f"{where}.Resource[{index}]"
+        types = [f for f in formats if knowledge.arn_matches(resource, f)]
+        for position, name in _ARN_FIELDS.items():
+            value = parts[position]
+            if "*" not in value and "?" not in value:
+                continue
+            if position == 4 and types and not any(t.split(":", 5)[position] for t in types):
+                continue  # the resource type has no account field (e.g. S3): a wildcard there matches ''
+            raise ValidationError(
+                field, resource,
+                f"a wildcard in the ARN's {name} field grants the actions on resources of every {name}",
+                f"write the {name} out (e.g. {_FIELD_EXAMPLES[name]}), or set allow_wildcards=True to accept it explicitly",
+            )
+        rest = parts[5]
+        prefixes = [t.split(":", 5)[5].split("${", 1)[0] for t in types]
+        prefix = max((p for p in prefixes if rest.startswith(p)), key=len, default="")
+        if _WILDCARDS_ONLY.fullmatch(rest[len(prefix):]):
+            what = f"every {prefix.rstrip('/:')}" if prefix else "every resource"
+            raise ValidationError(
+                field, resource,
+                f"a resource part of only wildcards{f' after {prefix!r}' if prefix else ''} grants the actions on "
+                f"{what} of the service in the account",
+                "name the resource (e.g. arn:aws:s3:::my-bucket/*, arn:aws:iam::123456789012:role/app-*), "
+                "or set allow_wildcards=True to accept it explicitly",
+            )
+
+
+_FIELD_EXAMPLES = {"partition": "aws", "service": "s3", "account": "123456789012"}
 
 
 def check_managed_policy_arn(field: str, arn: Any, allow_wildcards: bool) -> None:

@@ -252,6 +252,11 @@ def _plan_assignment(where: str, item: Any, index: int, allow: bool) -> RolePlan
     role = require(item, "role", where)
     scope = require(item, "scope", where)
     if is_unknown(role) or is_unknown(scope):
+        # check the plain half now, before anything is registered; the rest when it resolves
+        if not is_unknown(role):
+            _check_broad_role(where, role, resolve_role(f"{where}.role", role), allow)
+        if not is_unknown(scope):
+            _check_broad_scope(where, scope, doc.parse_scope(f"{where}.scope", scope), "the role", allow)
         return RolePlan(role=role, scope=scope, suffix=str(index), field=where)
     known = check_assignment(where, role, scope, allow)
     suffix = doc.short_hash(known[0].guid, known[1].scope.lower())
@@ -269,6 +274,12 @@ def check_assignment(where: str, role: Any, scope: Any, allow: bool) -> tuple[Ro
                 f"{where}.role", role, f"names subscription {role_sub} but the scope is in subscription {parsed.subscription}",
                 "pass the role's GUID; the package builds the id in the scope's subscription",
             )
+    _check_broad_role(where, role, ref, allow)
+    _check_broad_scope(where, scope, parsed, ref.label, allow)
+    return ref, parsed
+
+
+def _check_broad_role(where: str, role: Any, ref: RoleRef, allow: bool) -> None:
     if not allow and ref.broad:
         raise ValidationError(
             f"{where}.role", role,
@@ -276,13 +287,15 @@ def check_assignment(where: str, role: Any, scope: Any, allow: bool) -> tuple[Ro
             "grant a narrow data role (e.g. 'Storage Blob Data Reader', 'Key Vault Secrets User') on the one "
             "resource the workload uses, or set allow_broad_roles=True",
         )
+
+
+def _check_broad_scope(where: str, scope: Any, parsed: doc.Scope, label: str, allow: bool) -> None:
     if not allow and parsed.broad:
         raise ValidationError(
             f"{where}.scope", scope,
-            f"a {parsed.kind.replace('_', ' ')} scope grants {ref.label} on everything under it",
+            f"a {parsed.kind.replace('_', ' ')} scope grants {label} on everything under it",
             "scope the assignment to the resource's .id (or at most its resource group), or set allow_broad_roles=True",
         )
-    return ref, parsed
 
 
 def _definition_id(where: str, role: str, scope: str, allow: bool, fallback_subscription: str | None) -> str:

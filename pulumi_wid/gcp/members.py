@@ -27,6 +27,7 @@ PROJECT_ESCALATION_ROLES = (
     "roles/iam.securityAdmin",
     "roles/resourcemanager.projectIamAdmin",
 )
+_ESCALATION_LOWER = frozenset(r.lower() for r in PROJECT_ESCALATION_ROLES)
 PRINCIPAL_PREFIX = "principal://iam.googleapis.com"
 PRINCIPAL_SET_PREFIX = "principalSet://iam.googleapis.com"
 DISPLAY_NAME_LIMIT = 100
@@ -270,7 +271,8 @@ def service_account_resource_id(field: str, email: Any) -> str:
 # -- roles --------------------------------------------------------------------
 def check_project_role(field: str, value: str, allow_escalation: bool) -> None:
     """Refuse project-wide roles that let the workload impersonate or re-grant (see PROJECT_ESCALATION_ROLES)."""
-    if value in PROJECT_ESCALATION_ROLES and not allow_escalation:
+    # compared case-insensitively: a differently cased name is refused too, not let through
+    if value.lower() in _ESCALATION_LOWER and not allow_escalation:
         raise ValidationError(
             field,
             value,
@@ -284,7 +286,7 @@ def check_project_role(field: str, value: str, allow_escalation: bool) -> None:
 def check_role(field: str, value: Any, allow_basic: bool = False) -> str:
     """A predefined (``roles/...``) or custom (``projects/<p>/roles/<r>``, ``organizations/<o>/roles/<r>``) role."""
     check_str(field, value)
-    if value in BASIC_ROLES and not allow_basic:
+    if value.lower() in BASIC_ROLES and not allow_basic:  # "roles/Owner" too, not only "roles/owner"
         raise ValidationError(
             field,
             value,
