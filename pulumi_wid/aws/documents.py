@@ -55,6 +55,8 @@ def parse_oidc_provider_arn(field: str, arn: Any) -> dict[str, str]:
     """Split an IAM OIDC provider ARN into partition, account and issuer host/path."""
     check_str(field, arn)
     match = OIDC_PROVIDER_ARN.fullmatch(arn)
+    if match and not placeholders_active() and "<" in arn:
+        match = None  # placeholders are plan-only
     if not match:
         raise ValidationError(
             field,
@@ -102,6 +104,8 @@ def oidc_provider_arn(partition: str, account_id: str, issuer: str) -> str:
 def parse_role_arn(field: str, arn: Any) -> dict[str, str]:
     check_str(field, arn)
     match = ROLE_ARN.fullmatch(arn)
+    if match and not placeholders_active() and "<" in arn:
+        match = None  # placeholders are plan-only
     if not match:
         raise ValidationError(
             field,
