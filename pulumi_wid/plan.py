@@ -44,15 +44,36 @@ class Plan:
     component_outputs: dict[str, dict[str, Any]]
     exports: dict[str, Any]
 
+    # Registration order is asynchronous; every listing is sorted so the same program
+    # always prints the same plan, byte for byte.
     def components(self) -> list[Any]:
-        return [r for r in self.resources if not r.custom]
+        return sorted((r for r in self.resources if not r.custom), key=lambda r: (r.name, r.type))
 
     def children(self, component: Any) -> list[Any]:
-        return [r for r in self.resources if r.parent == component.urn]
+        return sorted((r for r in self.resources if r.parent == component.urn), key=_chain_order)
 
     def top_level(self) -> list[Any]:
-        urns = {r.urn for r in self.components()}
-        return [r for r in self.resources if r.custom and r.parent not in urns]
+        urns = {r.urn for r in self.resources if not r.custom}
+        return sorted((r for r in self.resources if r.custom and r.parent not in urns), key=lambda r: (r.type, r.name))
+
+
+_IDENTITY_TYPES = ("aws:iam/role:Role", "azure-native:managedidentity:UserAssignedIdentity",
+                   "gcp:serviceaccount/account:Account")
+_TRUST_TYPES = ("aws:eks/podIdentityAssociation:PodIdentityAssociation",
+                "azure-native:managedidentity:FederatedIdentityCredential", "gcp:serviceaccount/iAMMember:IAMMember")
+
+
+def _chain_order(resource: Any) -> tuple[int, str, str]:
+    """Identity, then its trust, then grants, then the Kubernetes side: the order of the chain."""
+    if resource.type in _IDENTITY_TYPES:
+        rank = 0
+    elif resource.type in _TRUST_TYPES:
+        rank = 1
+    elif resource.type.startswith("kubernetes:"):
+        rank = 3
+    else:
+        rank = 2
+    return rank, resource.type, resource.name
 
 
 def load_project(directory: str | os.PathLike, stack: Optional[str] = None,

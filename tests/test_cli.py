@@ -48,7 +48,8 @@ def test_plan_mermaid(capsys):
     code, out, _ = run(capsys, "plan", str(ROOT), "--format", "mermaid")
     assert code == 0
     assert out.startswith("flowchart LR\n")
-    assert 'subgraph c0["EksPodIdentity payments-api-eks"]' in out
+    assert 'subgraph c0["AksFederatedIdentity payments-api-aks"]' in out  # components sorted by name
+    assert 'subgraph c1["EksPodIdentity payments-api-eks"]' in out
     assert "-->" in out and '"' not in out.replace('["', "").replace('"]', "").replace('{{"', "").replace('"}}', "").replace('(["', "").replace('"])', "")
 
 
@@ -264,3 +265,9 @@ def test_direct_principal_checked_against_the_project_number(capsys):
     code, _, _ = run(capsys, "verify", "--state", str(STATE / "gcp-direct-good.json"), "--project-number", "123456789012",
                      "--workload-pool", "shop-prod.svc.id.goog")
     assert code == 0
+
+
+@pytest.mark.parametrize("argv", [("plan",), ("plan", "--format", "json"), ("plan", "--format", "mermaid"), ("verify",)])
+def test_same_program_same_output_byte_for_byte(capsys, argv):
+    outputs = {run(capsys, *argv, str(ROOT))[1] for _ in range(3)}
+    assert len(outputs) == 1

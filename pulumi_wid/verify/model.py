@@ -101,7 +101,7 @@ def parse_json_field(value: Any) -> Any:
 def from_plan(plan: Any) -> list[Res]:
     """Resources recorded by ``pulumi-wid plan`` (component outputs attached)."""
     out = []
-    for r in plan.resources:
+    for r in sorted(plan.resources, key=lambda r: r.urn):  # registration order is asynchronous
         outputs = plan.component_outputs.get(r.urn, {}) if not r.custom else dict(r.outputs)
         out.append(Res(r.type, r.name, r.urn, dict(r.inputs), outputs, r.parent, r.custom))
     return out
