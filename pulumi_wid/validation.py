@@ -73,8 +73,11 @@ def output_of(value: Any) -> pulumi.Output[Any]:
 
     ``from_input`` makes an Output (and a task) for every key and leaf of a dict or
     list, which is most of a component's own cost in a stack with hundreds of them;
-    a plain value resolves to the same thing without that.
+    a plain value resolves to the same thing without that. An Output of a plain value
+    (a resource's attribute) is returned as it is rather than wrapped in another apply.
     """
+    if isinstance(value, pulumi.Output):
+        return value
     if contains_unknown(value):
         return pulumi.Output.from_input(value)
     shallow = getattr(pulumi.Output, "_from_input_shallow", None)  # the SDK's own, not public API

@@ -19,6 +19,7 @@ from ..validation import (
     check_str,
     check_str_list,
     is_unknown,
+    output_of,
     reject_unknown_keys,
     require,
     when_known,
@@ -391,15 +392,15 @@ class AksFederatedIdentity(pulumi.ComponentResource):
             annotations[TOKEN_EXPIRATION_ANNOTATION] = str(plan.token_expiration_seconds)
         kubernetes.service_account(name, identity, annotations, self, depends_on=[*credentials, *grants])
 
-        self.client_id = pulumi.Output.from_input(client_id)
-        self.principal_id = pulumi.Output.from_input(principal_id)
-        self.tenant_id = pulumi.Output.from_input(tenant_id)
-        self.identity_id = pulumi.Output.from_input(identity_id)
+        self.client_id = output_of(client_id)
+        self.principal_id = output_of(principal_id)
+        self.tenant_id = output_of(tenant_id)
+        self.identity_id = output_of(identity_id)
         self.federated_credential_names = pulumi.Output.all(*plan.fic_names)
         self.service_account_name = pulumi.Output.from_input(identity.service_account)
         self.namespace = pulumi.Output.from_input(identity.namespace)
-        self.service_account_annotations = pulumi.Output.from_input(annotations)
-        self.pod_template_patch = pulumi.Output.from_input(
+        self.service_account_annotations = output_of(annotations)
+        self.pod_template_patch = output_of(
             kubernetes.pod_template_patch(identity.service_account, labels={USE_LABEL: "true"})
         )
         self.register_outputs(

@@ -19,6 +19,7 @@ from ..validation import (
     check_str_list,
     is_placeholder,
     is_unknown,
+    output_of,
     reject_unknown_keys,
     require,
 )
@@ -227,9 +228,13 @@ def _known(value: Any, convert: Callable[[Any], Any]) -> Any:
 
 def _fmt(fn: Callable[..., str], *values: Any) -> pulumi.Input[str]:
     """``fn(*values)`` when every value is plain, else an Output of it."""
-    if any(is_unknown(v) for v in values):
-        return pulumi.Output.all(*values).apply(lambda v: fn(*v))
-    return fn(*values)
+    unknown = [index for index, v in enumerate(values) if is_unknown(v)]
+    if not unknown:
+        return fn(*values)
+    if len(unknown) == 1 and isinstance(values[unknown[0]], pulumi.Output):  # one apply, not Output.all's fan-out
+        at = unknown[0]
+        return values[at].apply(lambda v: fn(*values[:at], v, *values[at + 1:]))
+    return pulumi.Output.all(*values).apply(lambda v: fn(*v))
 
 
 class GkeWorkloadIdentity(pulumi.ComponentResource):
@@ -310,12 +315,12 @@ class GkeWorkloadIdentity(pulumi.ComponentResource):
         kubernetes.service_account(name, identity, cloud_annotations, self, depends_on=[*trust, *grants])
 
         selector = None if plan.autopilot else {kubernetes.GKE_METADATA_SELECTOR: "true"}
-        self.gcp_service_account_email = pulumi.Output.from_input(email)
-        self.member = pulumi.Output.from_input(member)
+        self.gcp_service_account_email = output_of(email)
+        self.member = output_of(member)
         self.service_account_name = pulumi.Output.from_input(identity.service_account)
         self.namespace = pulumi.Output.from_input(identity.namespace)
-        self.service_account_annotations = pulumi.Output.from_input(cloud_annotations)
-        self.pod_template_patch = pulumi.Output.from_input(
+        self.service_account_annotations = output_of(cloud_annotations)
+        self.pod_template_patch = output_of(
             kubernetes.pod_template_patch(identity.service_account, node_selector=selector)
         )
         self.register_outputs(
