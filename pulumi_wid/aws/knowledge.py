@@ -401,20 +401,22 @@ def arn_matches(resource: str, arn_format: str) -> bool:
     one by one, so a wildcard never spans a ':' there; the resource part as a whole.
     """
     given = _split_arn(resource)
-    if given is None:
+    compiled = _compiled_format(arn_format)
+    if given is None or compiled is None:
         return False
-    if not _GLOB.search(resource):  # a plain ARN: match it against the format's compiled parts
-        compiled = _compiled_format(arn_format)
-        return compiled is not None and all(
-            part.fullmatch(text) is not None for part, text in zip(compiled, given, strict=True)
-        )
-    expected = _split_arn(arn_format)
-    if expected is None:
-        return False
-    return all(_overlap(_tokens(g, False), _tokens(e, True)) for g, e in zip(given, expected, strict=True))
+    expected: list[str] | None = None
+    for index, (text, pattern) in enumerate(zip(given, compiled, strict=True)):
+        if not _GLOB.search(text):  # a plain field: match it against the format's compiled field
+            if pattern.fullmatch(text) is None:
+                return False
+            continue
+        expected = expected or _split_arn(arn_format)
+        if expected is None or not _overlap(_tokens(text, False), _tokens(expected[index], True)):
+            return False
+    return True
 
 
-_GLOB = re.compile(r"[*?\x00]|\$\{")
+_GLOB = re.compile(r"[*?\x00]")  # in a split field: a wildcard, or a policy variable
 
 
 @lru_cache(maxsize=4096)
