@@ -53,17 +53,20 @@ def compact_json(document: Any) -> str:
 
 def parse_oidc_provider_arn(field: str, arn: Any) -> dict[str, str]:
     """Split an IAM OIDC provider ARN into partition, account and issuer host/path."""
+    return _parse_arn(
+        field, arn, OIDC_PROVIDER_ARN,
+        "must be an IAM OIDC provider ARN: arn:<partition>:iam::<12-digit account>:oidc-provider/<issuer host/path>",
+        "use the provider's .arn, e.g. arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC",
+    )
+
+
+def _parse_arn(field: str, arn: Any, pattern: re.Pattern[str], rule: str, fix: str) -> dict[str, str]:
     check_str(field, arn)
-    match = OIDC_PROVIDER_ARN.fullmatch(arn)
+    match = pattern.fullmatch(arn)
     if match and not placeholders_active() and "<" in arn:
         match = None  # placeholders are plan-only
     if not match:
-        raise ValidationError(
-            field,
-            arn,
-            "must be an IAM OIDC provider ARN: arn:<partition>:iam::<12-digit account>:oidc-provider/<issuer host/path>",
-            "use the provider's .arn, e.g. arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC",
-        )
+        raise ValidationError(field, arn, rule, fix)
     return match.groupdict()
 
 
@@ -102,18 +105,12 @@ def oidc_provider_arn(partition: str, account_id: str, issuer: str) -> str:
 
 
 def parse_role_arn(field: str, arn: Any) -> dict[str, str]:
-    check_str(field, arn)
-    match = ROLE_ARN.fullmatch(arn)
-    if match and not placeholders_active() and "<" in arn:
-        match = None  # placeholders are plan-only
-    if not match:
-        raise ValidationError(
-            field,
-            arn,
-            "must be an IAM role ARN: arn:<partition>:iam::<12-digit account>:role[/path/]<name>",
-            "use the role's .arn",
-        )
-    return match.groupdict()
+    """Split an IAM role ARN into partition, account, path and name."""
+    return _parse_arn(
+        field, arn, ROLE_ARN,
+        "must be an IAM role ARN: arn:<partition>:iam::<12-digit account>:role[/path/]<name>",
+        "use the role's .arn",
+    )
 
 
 # -- names and limits -------------------------------------------------------
