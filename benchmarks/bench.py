@@ -1,0 +1,547 @@
+"""Benchmark: what pulumi-wid's components cost against the same resources written by hand.
+
+    python benchmarks/bench.py            # full run (about 10-11 minutes on 2 cores)
+    python benchmarks/bench.py --quick    # fewer repetitions, N = 10 and 100 only
+    python benchmarks/bench.py --json out.json
+
+Every measurement runs in a fresh subprocess (``--worker SCENARIO_JSON``), so
+import caches, the IAM database cache and Pulumi's runtime state never leak
+from one measurement into the next. The worker prints one JSON line back.
+
+Scale scenarios (under the mock runtime, ``pulumi_wid.testing.WidMocks``):
+for N identities per cloud (aws, azure, gcp, and "all" = N of each), the
+component program and a hand-written baseline program are run alternately;
+the table reports medians. The worker imports every SDK the program uses
+before it starts the clock, so the scale figures measure building and
+registering the resources (import cost is measured on its own).
+
+- wall: ``time.perf_counter`` around ``mocks.run(program)`` (the program and
+  the wait for every registration to finish).
+- rss: ``ru_maxrss`` after the run minus ``ru_maxrss`` before it (growth of
+  the process's peak resident set, MiB; 0 when the run stays under the
+  import-time peak). Taken in the timed runs.
+- tm peak: ``tracemalloc`` peak of the run (MiB of Python allocations, traced
+  from just before the program to its end), in one extra untimed run of the
+  component program per single-cloud scenario (tracemalloc slows Python down,
+  so it never runs in timed runs).
+- Pairs per scenario: 5 at N=10, 3 at N=100 and N=1000, except azure at
+  N=1000 (2 pairs, ~30 s a run) and "all" at N=1000 (1 pair, ~1 minute a run),
+  which keeps a full run near 10-11 minutes on 2 cores (``--quick``: N=10 and
+  100, 3 pairs, about 3-4 minutes).
+
+Nothing here is part of the test suite; the script prints a table and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CLOUDS = ("aws", "azure", "gcp", "all")
+SDKS = ("pulumi_aws", "pulumi_azure_native", "pulumi_gcp")
+SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
+ISSUER = "https://eastus.oic.prod-aks.azure.com/11111111-1111-1111-1111-111111111111/4b2d6c0e-3a0b-4d35-9a67-1f1c8e7a2d10/"
+BLOB_DATA_READER = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"
+PROJECT = "my-project"
+
+# --------------------------------------------------------------------------------
+# Programs: the component way and the by-hand way, resource for resource.
+# --------------------------------------------------------------------------------
+
+
+def _storage_account(i: int) -> str:
+    return (
+        f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg/providers/"
+        f"Microsoft.Storage/storageAccounts/acct{i}"
+    )
+
+
+def _providers(cloud: str) -> dict:
+    """Explicit providers, as the package asks callers to pass (same ones in both programs)."""
+    import pulumi_kubernetes as k8s
+
+    found = {"k8s": k8s.Provider("k8s")}
+    if cloud in ("aws", "all"):
+        import pulumi_aws as aws
+
+        found["aws"] = aws.Provider("aws", region="us-east-1")
+    if cloud in ("azure", "all"):
+        import pulumi_azure_native as azure_native
+
+        found["azure"] = azure_native.Provider("azure", subscription_id=SUBSCRIPTION)
+    if cloud in ("gcp", "all"):
+        import pulumi_gcp as gcp
+
+        found["gcp"] = gcp.Provider("gcp", project=PROJECT)
+    return found
+
+
+def component_program(cloud: str, n: int):
+    import pulumi
+
+    from pulumi_wid import AksFederatedIdentity, EksPodIdentity, GkeWorkloadIdentity
+
+    def program() -> None:
+        p = _providers(cloud)
+        opts = {c: pulumi.ResourceOptions(providers=[p[c], p["k8s"]]) for c in ("aws", "azure", "gcp") if c in p}
+        for i in range(n):
+            ident = {"namespace": f"team{i}", "service_account": "api"}
+            if cloud in ("aws", "all"):
+                EksPodIdentity(f"app{i}-eks", {
+                    "identity": ident,
+                    "cluster_name": "prod",
+                    "policy_statements": [
+                        {"Action": ["s3:GetObject"], "Resource": [f"arn:aws:s3:::bucket-{i}/*"]},
+                    ],
+                }, opts["aws"])
+            if cloud in ("azure", "all"):
+                AksFederatedIdentity(f"app{i}-aks", {
+                    "identity": ident,
+                    "resource_group_name": "rg",
+                    "location": "eastus",
+                    "oidc_issuer_url": ISSUER,
+                    "role_assignments": [{"role": "Storage Blob Data Reader", "scope": _storage_account(i)}],
+                }, opts["azure"])
+            if cloud in ("gcp", "all"):
+                GkeWorkloadIdentity(f"app{i}-gke", {
+                    "identity": ident,
+                    "project": PROJECT,
+                    "bindings": [{"role": "roles/storage.objectViewer", "resource_type": "storage_bucket",
+                                  "resource": f"bucket-{i}"}],
+                }, opts["gcp"])
+
+    return program
+
+
+def baseline_program(cloud: str, n: int):
+    """The same resources and output wiring, written the way a user would without the package."""
+    import pulumi
+    import pulumi_kubernetes as k8s
+
+    if cloud in ("aws", "all"):
+        import pulumi_aws as aws
+    if cloud in ("azure", "all"):
+        import pulumi_azure_native as azure_native
+    if cloud in ("gcp", "all"):
+        import pulumi_gcp as gcp
+
+    def program() -> None:
+        p = _providers(cloud)
+        kube = pulumi.ResourceOptions(provider=p["k8s"])
+        with_aws = pulumi.ResourceOptions(provider=p.get("aws"))
+        with_azure = pulumi.ResourceOptions(provider=p.get("azure"))
+        with_gcp = pulumi.ResourceOptions(provider=p.get("gcp"))
+        for i in range(n):
+            ns, sa = f"team{i}", "api"
+            if cloud in ("aws", "all"):
+                name = f"app{i}-eks"
+                trust = json.dumps({
+                    "Version": "2012-10-17",
+                    "Statement": [{
+                        "Effect": "Allow",
+                        "Principal": {"Service": "pods.eks.amazonaws.com"},
+                        "Action": ["sts:AssumeRole", "sts:TagSession"],
+                    }],
+                })
+                role = aws.iam.Role(f"{name}-role", name=f"{ns}-{sa}", assume_role_policy=trust, opts=with_aws)
+                aws.iam.RolePolicy(
+                    f"{name}-policy",
+                    role=role.id,
+                    name=f"{ns}-{sa}",
+                    policy=json.dumps({
+                        "Version": "2012-10-17",
+                        "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject"],
+                                       "Resource": [f"arn:aws:s3:::bucket-{i}/*"]}],
+                    }),
+                    opts=with_aws,
+                )
+                aws.eks.PodIdentityAssociation(
+                    f"{name}-association", cluster_name="prod", namespace=ns, service_account=sa,
+                    role_arn=role.arn, opts=with_aws,
+                )
+                k8s.core.v1.ServiceAccount(f"{name}-service-account", metadata={"name": sa, "namespace": ns}, opts=kube)
+            if cloud in ("azure", "all"):
+                name = f"app{i}-aks"
+                uami = azure_native.managedidentity.UserAssignedIdentity(
+                    f"{name}-identity", resource_name_=f"{ns}-{sa}", resource_group_name="rg", location="eastus",
+                    opts=with_azure,
+                )
+                azure_native.managedidentity.FederatedIdentityCredential(
+                    f"{name}-federated-credential",
+                    resource_name_=uami.name,
+                    resource_group_name="rg",
+                    federated_identity_credential_resource_name=f"{ns}-{sa}",
+                    issuer=ISSUER,
+                    subject=f"system:serviceaccount:{ns}:{sa}",
+                    audiences=["api://AzureADTokenExchange"],
+                    opts=with_azure,
+                )
+                azure_native.authorization.RoleAssignment(
+                    f"{name}-role-assignment",
+                    principal_id=uami.principal_id,
+                    principal_type="ServicePrincipal",
+                    role_definition_id=(
+                        f"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.Authorization/"
+                        f"roleDefinitions/{BLOB_DATA_READER}"
+                    ),
+                    scope=_storage_account(i),
+                    opts=with_azure,
+                )
+                k8s.core.v1.ServiceAccount(f"{name}-service-account", metadata={
+                    "name": sa, "namespace": ns,
+                    "annotations": {"azure.workload.identity/client-id": uami.client_id},
+                }, opts=kube)
+            if cloud in ("gcp", "all"):
+                name = f"app{i}-gke"
+                account = gcp.serviceaccount.Account(
+                    f"{name}-gsa", account_id=f"{ns}-{sa}", project=PROJECT,
+                    display_name=f"GKE workload {ns}/{sa}", opts=with_gcp,
+                )
+                gcp.serviceaccount.IAMMember(
+                    f"{name}-workload-identity-user",
+                    service_account_id=account.name,
+                    role="roles/iam.workloadIdentityUser",
+                    member=f"serviceAccount:{PROJECT}.svc.id.goog[{ns}/{sa}]",
+                    opts=with_gcp,
+                )
+                gcp.storage.BucketIAMMember(
+                    f"{name}-bucket", bucket=f"bucket-{i}", role="roles/storage.objectViewer",
+                    member=pulumi.Output.concat("serviceAccount:", account.email),
+                    opts=with_gcp,
+                )
+                k8s.core.v1.ServiceAccount(f"{name}-service-account", metadata={
+                    "name": sa, "namespace": ns,
+                    "annotations": {"iam.gke.io/gcp-service-account": account.email},
+                }, opts=kube)
+
+    return program
+
+
+# --------------------------------------------------------------------------------
+# Workers (run in a fresh process each)
+# --------------------------------------------------------------------------------
+
+
+def _maxrss_kib() -> int:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+
+
+def worker_scale(spec: dict) -> dict:
+    cloud, n, impl = spec["cloud"], spec["n"], spec["impl"]
+    import pulumi  # noqa: F401
+    import pulumi_kubernetes  # noqa: F401 - imported by both programs; not what is measured here
+
+    for sdk, used in (("pulumi_aws", "aws"), ("pulumi_azure_native", "azure"), ("pulumi_gcp", "gcp")):
+        if cloud in (used, "all"):
+            __import__(sdk)
+    from pulumi_wid.testing import WidMocks, install
+
+    if impl == "component":
+        import pulumi_wid
+
+        for attr in {"aws": ["EksPodIdentity"], "azure": ["AksFederatedIdentity"], "gcp": ["GkeWorkloadIdentity"],
+                     "all": ["EksPodIdentity", "AksFederatedIdentity", "GkeWorkloadIdentity"]}[cloud]:
+            getattr(pulumi_wid, attr)
+        program = component_program(cloud, n)
+    else:
+        program = baseline_program(cloud, n)
+    mocks = install(WidMocks())
+    if spec.get("tracemalloc"):
+        import tracemalloc
+
+        tracemalloc.start()
+    rss0 = _maxrss_kib()
+    c0, t0 = time.process_time(), time.perf_counter()
+    mocks.run(program)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    rss1 = _maxrss_kib()
+    out = {"wall": wall, "cpu": cpu, "rss_delta_mib": (rss1 - rss0) / 1024, "resources": len(mocks.resources)}
+    if spec.get("tracemalloc"):
+        import tracemalloc
+
+        out["tm_peak_mib"] = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+    return out
+
+
+def worker_import(spec: dict) -> dict:
+    target = spec["target"]
+    t0 = time.perf_counter()
+    if target.startswith("from:"):  # "from:pulumi_wid:EksPodIdentity"
+        _, module, attr = target.split(":")
+        getattr(__import__(module), attr)
+    else:
+        __import__(target)
+    wall = time.perf_counter() - t0
+    return {"wall": wall, "sdks": sorted(s for s in (*SDKS, "pulumi_kubernetes") if s in sys.modules),
+            "policy_sentry": "policy_sentry" in sys.modules}
+
+
+def run_worker(spec: dict, timeout: float = 600) -> dict:
+    proc = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--worker", json.dumps(spec)],
+        cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"worker {spec} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def time_plan() -> float:
+    exe = Path(sys.executable).parent / "pulumi-wid"
+    cmd = [str(exe), "plan", "."] if exe.exists() else [sys.executable, "-m", "pulumi_wid.cli", "plan", "."]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"pulumi-wid plan . failed:\n{proc.stderr[-3000:]}")
+    return wall
+
+
+# --------------------------------------------------------------------------------
+# Orchestration
+# --------------------------------------------------------------------------------
+
+
+def _med(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# The slowest pairs at N=1000 (azure-native registers ~24 aliases per resource; "all"
+# is the three clouds at once) run fewer times to keep the whole run near 10 minutes.
+REPS_OVERRIDE = {("azure", 1000): 2, ("all", 1000): 1}
+
+
+def bench_scale(sizes: dict[int, int], memory: bool) -> dict:
+    results: dict = {}
+    for n, reps in sizes.items():
+        for cloud in CLOUDS:
+            reps = REPS_OVERRIDE.get((cloud, n), reps)
+            runs: dict[str, list[dict]] = {"component": [], "baseline": []}
+            for rep in range(reps):
+                # alternate, and swap which goes first on every repetition (ABBA)
+                order = ("component", "baseline") if rep % 2 == 0 else ("baseline", "component")
+                for impl in order:
+                    runs[impl].append(run_worker({"kind": "scale", "cloud": cloud, "n": n, "impl": impl}))
+            entry = {}
+            for impl, samples in runs.items():
+                entry[impl] = {
+                    "wall": _med([s["wall"] for s in samples]),
+                    "walls": [round(s["wall"], 4) for s in samples],
+                    "cpu": _med([s["cpu"] for s in samples]),
+                    "rss_delta_mib": _med([s["rss_delta_mib"] for s in samples]),
+                    "resources": samples[0]["resources"],
+                    "runs": len(samples),
+                }
+                if memory and impl == "component" and cloud != "all":  # tracemalloc runs cost ~2x
+                    entry[impl]["tm_peak_mib"] = run_worker(
+                        {"kind": "scale", "cloud": cloud, "n": n, "impl": impl, "tracemalloc": True}
+                    )["tm_peak_mib"]
+            entry["ratio"] = entry["component"]["wall"] / entry["baseline"]["wall"]
+            entry["cpu_ratio"] = entry["component"]["cpu"] / entry["baseline"]["cpu"]
+            results[f"{cloud}/{n}"] = entry
+            _log(f"  {cloud:5} N={n:<5} component {entry['component']['wall']:.3f}s  "
+                 f"baseline {entry['baseline']['wall']:.3f}s  ratio {entry['ratio']:.3f}")
+    return results
+
+
+IMPORT_TARGETS = (
+    ("import pulumi", "pulumi"),
+    ("import pulumi_wid", "pulumi_wid"),
+    ("from pulumi_wid import EksPodIdentity", "from:pulumi_wid:EksPodIdentity"),
+    ("from pulumi_wid import AksFederatedIdentity", "from:pulumi_wid:AksFederatedIdentity"),
+    ("from pulumi_wid import GkeWorkloadIdentity", "from:pulumi_wid:GkeWorkloadIdentity"),
+    ("import pulumi_aws (SDK alone)", "pulumi_aws"),
+    ("import pulumi_azure_native (SDK alone)", "pulumi_azure_native"),
+    ("import pulumi_gcp (SDK alone)", "pulumi_gcp"),
+)
+# which cloud SDK each import may load (and no other)
+IMPORT_ALLOWED = {
+    "pulumi_wid": set(),
+    "from:pulumi_wid:EksPodIdentity": {"pulumi_aws"},
+    "from:pulumi_wid:AksFederatedIdentity": {"pulumi_azure_native"},
+    "from:pulumi_wid:GkeWorkloadIdentity": {"pulumi_gcp"},
+}
+
+
+def bench_imports(reps: int) -> tuple[dict, list[str]]:
+    samples: dict[str, list[dict]] = {t: [] for _, t in IMPORT_TARGETS}
+    for _ in range(reps):
+        for _, target in IMPORT_TARGETS:  # interleaved, so drift hits every target alike
+            samples[target].append(run_worker({"kind": "import", "target": target}))
+    results, failures = {}, []
+    for label, target in IMPORT_TARGETS:
+        loaded = set(samples[target][0]["sdks"]) & set(SDKS)
+        results[label] = {"wall": _med([s["wall"] for s in samples[target]]), "sdks": sorted(loaded),
+                          "policy_sentry": samples[target][0]["policy_sentry"]}
+        allowed = IMPORT_ALLOWED.get(target)
+        if allowed is not None and loaded - allowed:
+            failures.append(f"{label} imported {sorted(loaded - allowed)}")
+    return results, failures
+
+
+def print_report(meta: dict, scale: dict, imports: dict, import_failures: list[str] | None, plan: dict,
+                 sizes: list[int]) -> list[str]:
+    out = print
+    out()
+    out(f"pulumi-wid benchmark — {meta['machine']}")
+    out(f"python {meta['python']}, pulumi {meta['pulumi']}; {meta['method']}")
+    out()
+    if scale:
+        _print_scale(scale, sizes)
+    _print_rest(meta, imports, import_failures, plan)
+    return _verdicts(scale, import_failures, plan, sizes)
+
+
+def _print_scale(scale: dict, sizes: list[int]) -> None:
+    out = print
+    out("Scale under the mock runtime (medians; wall = program + wait for registrations, imports excluded)")
+    header = (f"{'cloud':6} {'N':>5} {'res':>6} | {'component s':>11} {'per id ms':>9} {'rss+ MiB':>8} "
+              f"{'tm MiB':>7} | {'baseline s':>10} {'per id ms':>9} {'rss+ MiB':>8} | {'ratio':>5} {'cpu r':>5} {'runs':>4}")
+    out(header)
+    out("-" * len(header))
+    for cloud in CLOUDS:
+        for n in sizes:
+            e = scale.get(f"{cloud}/{n}")
+            if not e:
+                continue
+            c, b = e["component"], e["baseline"]
+            ids = n * (3 if cloud == "all" else 1)
+
+            def tm(x: dict) -> str:
+                return f"{x['tm_peak_mib']:7.1f}" if "tm_peak_mib" in x else f"{'-':>7}"
+
+            out(f"{cloud:6} {n:>5} {c['resources']:>6} | {c['wall']:>11.3f} {1000 * c['wall'] / ids:>9.3f} "
+                f"{c['rss_delta_mib']:>8.1f} {tm(c)} | {b['wall']:>10.3f} {1000 * b['wall'] / ids:>9.3f} "
+                f"{b['rss_delta_mib']:>8.1f} | {e['ratio']:>5.2f} {e['cpu_ratio']:>5.2f} {c['runs']:>4}")
+    out("(res = resources registered by the component program, components included; "
+        "per id = wall / identities, 'all' counting 3N;\n rss+ = growth of peak RSS during the run; "
+        "tm = tracemalloc peak of the run, one extra run, component only;\n ratio = component/baseline "
+        "median wall, cpu r = the same on process CPU time; runs = runs of each program)")
+    out()
+
+
+def _print_rest(meta: dict, imports: dict, import_failures: list[str] | None, plan: dict) -> None:
+    out = print
+    if not imports:
+        return _print_plan(plan)
+    out("Import cost (fresh process each, median)")
+    for label, r in imports.items():
+        extra = f"  loads {', '.join(r['sdks']) or 'no cloud SDK'}"
+        if r["policy_sentry"]:
+            extra += " + policy_sentry"
+        out(f"  {label:44} {1000 * r['wall']:8.1f} ms{extra}")
+    out("  one cloud imports no other cloud's SDK: "
+        + ("yes" if not import_failures else "NO: " + "; ".join(import_failures)))
+    out()
+    return _print_plan(plan)
+
+
+def _print_plan(plan: dict) -> None:
+    if plan["walls"]:
+        print(f"pulumi-wid plan . (root demo project, fresh process, median of {len(plan['walls'])}): "
+              f"{plan['wall']:.2f} s  (runs: {', '.join(f'{w:.2f}' for w in plan['walls'])})")
+        print()
+
+
+def _verdicts(scale: dict, import_failures: list[str] | None, plan: dict, sizes: list[int]) -> list[str]:
+    out = print
+    verdicts = []
+    big = max(sizes, default=0)
+    if big >= 1000:
+        worst = max(scale[f"{c}/{big}"]["ratio"] for c in CLOUDS)
+        verdicts.append(f"ratio <= 1.15 at N=1000: {'MET' if worst <= 1.15 else 'NOT MET'} "
+                        f"(worst {worst:.2f}: " + ", ".join(f"{c} {scale[f'{c}/{big}']['ratio']:.2f}" for c in CLOUDS) + ")")
+    if 100 in sizes and big >= 1000:
+        growth = {c: scale[f"{c}/1000"]["component"]["wall"] / scale[f"{c}/100"]["component"]["wall"] for c in CLOUDS}
+        verdicts.append("time N=1000 <= 11x N=100: " + ("MET" if max(growth.values()) <= 11 else "NOT MET")
+                        + " (" + ", ".join(f"{c} {g:.1f}x" for c, g in growth.items()) + ")")
+        traced = [c for c in CLOUDS if "tm_peak_mib" in scale[f"{c}/100"]["component"]]
+        if traced:
+            mem = {c: scale[f"{c}/1000"]["component"]["tm_peak_mib"] / scale[f"{c}/100"]["component"]["tm_peak_mib"]
+                   for c in traced}
+            verdicts.append("memory (tracemalloc peak) N=1000 <= 11x N=100: "
+                            + ("MET" if max(mem.values()) <= 11 else "NOT MET")
+                            + " (" + ", ".join(f"{c} {g:.1f}x" for c, g in mem.items()) + ")")
+    if plan["walls"]:
+        verdicts.append(f"demo plan < 3 s: {'MET' if plan['wall'] < 3 else 'NOT MET'} ({plan['wall']:.2f} s)")
+    if import_failures is not None:
+        verdicts.append("no cross-cloud SDK import: " + ("MET" if not import_failures else "NOT MET"))
+    out("Targets")
+    for v in verdicts:
+        out(f"  {v}")
+    return verdicts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--quick", action="store_true", help="N = 10 and 100 only, fewer repetitions")
+    parser.add_argument("--no-memory", action="store_true", help="skip the extra tracemalloc runs")
+    parser.add_argument("--only", choices=("scale", "imports", "plan"), action="append",
+                        help="run only these parts (repeatable)")
+    parser.add_argument("--json", metavar="FILE", help="also write the raw figures as JSON")
+    args = parser.parse_args(argv)
+
+    if args.worker:
+        spec = json.loads(args.worker)
+        result = worker_scale(spec) if spec["kind"] == "scale" else worker_import(spec)
+        print(json.dumps(result), flush=True)
+        sys.stderr.flush()
+        os._exit(0)  # skip interpreter teardown (and asyncio's noise about the mock loop)
+
+    parts = set(args.only or ("scale", "imports", "plan"))
+    sizes = {10: 3, 100: 3} if args.quick else {10: 5, 100: 3, 1000: 3}
+    import_reps, plan_reps = (3, 3) if args.quick else (5, 5)
+    import pulumi
+
+    meta = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}",
+        "python": platform.python_version(),
+        "pulumi": getattr(pulumi, "__version__", "?"),
+        "method": "fresh subprocess per measurement; component and baseline alternated (ABBA)",
+        "sizes": sizes,
+    }
+    try:
+        from importlib.metadata import version
+
+        meta["pulumi"] = version("pulumi")
+    except Exception:  # noqa: BLE001
+        pass
+    started = time.perf_counter()
+    scale, imports, failures, plan = {}, {}, None, {"wall": float("nan"), "walls": []}
+    if "scale" in parts:
+        _log(f"scale: N = {list(sizes)} x {list(CLOUDS)}")
+        scale = bench_scale(sizes, memory=not args.no_memory)
+    if "imports" in parts:
+        _log("imports")
+        imports, failures = bench_imports(import_reps)
+    if "plan" in parts:
+        _log("plan")
+        walls = [time_plan() for _ in range(plan_reps)]
+        plan = {"wall": _med(walls), "walls": walls}
+    verdicts = print_report(meta, scale, imports, failures, plan, list(sizes) if scale else [])
+    print(f"\n(total benchmark time {time.perf_counter() - started:.0f} s)")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"meta": meta, "scale": scale, "imports": imports,
+                                               "import_failures": failures, "plan": plan,
+                                               "verdicts": verdicts}, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
