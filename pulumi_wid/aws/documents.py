@@ -403,12 +403,15 @@ _WILDCARDS_ONLY = re.compile(r"[*?/:]*[*?][*?/:]*")
 def _refuse_wildcard_arns(where: str, statement: Mapping[str, Any]) -> None:
     """Refuse resource ARNs that a wildcard makes span partitions, services, accounts
     or every resource of a type (``arn:aws:s3:::*``, ``arn:aws:iam::*:role/*``)."""
+    resources = _as_list(statement["Resource"])
+    if not any(isinstance(r, str) and r != "*" and ("*" in r or "?" in r) for r in resources):
+        return  # no wildcard in any ARN: nothing to refuse, no database lookups
     actions = _as_list(statement.get("Action"))
     formats: list[str] = []
     if knowledge.available() and actions and all(isinstance(a, str) and a != "*" for a in actions):
         formats = sorted({f for a in actions for x in knowledge.lookup("Action", a) for f in x.arn_formats})
-    for index, resource in enumerate(_as_list(statement["Resource"])):
-        if not isinstance(resource, str) or resource == "*":
+    for index, resource in enumerate(resources):
+        if not isinstance(resource, str) or resource == "*" or ("*" not in resource and "?" not in resource):
             continue  # Outputs are checked when known; '*' by the IAM database check
         parts = _ARN_VARIABLE.sub("\x00", resource).split(":", 5)
         if len(parts) != 6 or parts[0] != "arn":
