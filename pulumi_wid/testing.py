@@ -20,6 +20,7 @@ Use the fixture in your tests::
 from __future__ import annotations
 
 import hashlib
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -471,10 +472,9 @@ def install(mocks: WidMocks, project: str = "project", stack: str = "stack", pre
     return mocks
 
 
-try:
-    import pytest
-except ImportError:  # pragma: no cover - pytest is only needed for the fixture
-    pytest = None  # type: ignore[assignment]
+# The fixture exists only under pytest (which has imported itself by the time it loads
+# this plugin); `pulumi-wid plan` and user programs do not pay for importing pytest.
+pytest = sys.modules.get("pytest")
 
 if pytest is not None:
 
