@@ -154,7 +154,7 @@ def check_choice(field: str, value: Any, choices: Iterable[str]) -> str:
     return value
 
 
-def check_pattern(field: str, value: Any, pattern: re.Pattern[str], rule: str, fix: str) -> str:
+def check_pattern(field: str, value: Any, pattern: re.Pattern[str], rule: str, fix: str = "") -> str:
     check_str(field, value)
     if not pattern.fullmatch(value):
         raise ValidationError(field, value, rule, fix)

@@ -12,7 +12,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..errors import ValidationError
-from ..validation import PLACEHOLDER, check_str, check_str_list, is_unknown, placeholders_active
+from ..validation import (
+    PLACEHOLDER,
+    check_pattern,
+    check_str,
+    check_str_list,
+    is_unknown,
+    placeholders_active,
+)
 from . import knowledge  # the IAM database loads on first use, not at import
 
 POLICY_VERSION = "2012-10-17"
@@ -129,15 +136,8 @@ def derive_role_name(namespace: str, name: str) -> str:
 
 
 def check_role_name(field: str, value: Any) -> str:
-    check_str(field, value)
-    if not ROLE_NAME.fullmatch(value):
-        raise ValidationError(
-            field,
-            value,
-            "an IAM role name is 1-64 characters of letters, digits and + = , . @ _ -",
-            "shorten it or drop other characters",
-        )
-    return value
+    return check_pattern(field, value, ROLE_NAME, "an IAM role name is 1-64 characters of letters, digits and + = , . @ _ -",
+                         "shorten it or drop other characters")
 
 
 def check_role_path(field: str, value: Any) -> str:

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from ..errors import ValidationError
 from ..identity import service_account_subject
-from ..validation import check_str, without_placeholders
+from ..validation import check_pattern, check_str, without_placeholders
 from .roles import GUID
 
 AUDIENCE = "api://AzureADTokenExchange"
@@ -67,37 +67,25 @@ def derive_fic_name(namespace: str, service_account: str, issuer: str) -> str:
 
 def check_identity_name(field: str, value: Any) -> str:
     check_str(field, value)
-    if not UAMI_NAME.fullmatch(value):
-        raise ValidationError(
-            field,
-            value,
-            "a managed identity name is 3-128 letters, digits, '-' and '_', starting with a letter or digit",
-            f"use a name such as {_fit(value, UAMI_NAME_MAX).lstrip('-_')[:128] or 'my-identity'!r}",
-        )
-    return value
+    return check_pattern(
+        field, value, UAMI_NAME,
+        "a managed identity name is 3-128 letters, digits, '-' and '_', starting with a letter or digit",
+        f"use a name such as {_fit(value, UAMI_NAME_MAX).lstrip('-_')[:128] or 'my-identity'!r}",
+    )
 
 
 def check_fic_name(field: str, value: Any) -> str:
-    check_str(field, value)
-    if not FIC_NAME.fullmatch(value):
-        raise ValidationError(
-            field,
-            value,
-            "a federated identity credential name is 3-120 letters, digits, '-' and '_', "
-            "starting with a letter or digit",
-        )
-    return value
+    return check_pattern(
+        field, value, FIC_NAME,
+        "a federated identity credential name is 3-120 letters, digits, '-' and '_', starting with a letter or digit",
+    )
 
 
 def check_resource_group(field: str, value: Any) -> str:
-    check_str(field, value)
-    if not RESOURCE_GROUP.fullmatch(value):
-        raise ValidationError(
-            field,
-            value,
-            "a resource group name is 1-90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'",
-        )
-    return value
+    return check_pattern(
+        field, value, RESOURCE_GROUP,
+        "a resource group name is 1-90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'",
+    )
 
 
 def check_guid(field: str, value: Any, what: str) -> str:
