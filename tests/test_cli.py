@@ -271,3 +271,32 @@ def test_direct_principal_checked_against_the_project_number(capsys):
 def test_same_program_same_output_byte_for_byte(capsys, argv):
     outputs = {run(capsys, *argv, str(ROOT))[1] for _ in range(3)}
     assert len(outputs) == 1
+
+
+def test_pod_identity_abac_trust_conditions(capsys):
+    # Conditions on values only a live request has are "allowed if they match", not refused ...
+    code, out, _ = run(capsys, "verify", "--state", str(STATE / "aws-pod-identity-abac.json"))
+    assert code == 0 and "if those values match" in out
+    # ... while the session tags verify does know are evaluated: another namespace is refused.
+    code, out, _ = run(capsys, "verify", "--state", str(STATE / "aws-pod-identity-abac-other-namespace.json"))
+    assert code == 1 and "does not let pods.eks.amazonaws.com call sts:AssumeRole" in out
+
+
+def test_a_workload_needs_one_known_cluster_not_all(capsys):
+    code, out, _ = run(capsys, "verify", "--state", str(STATE / "azure-two-clusters.json"))
+    assert code == 0, out
+    code, out, _ = run(capsys, "verify", "--state", str(STATE / "gcp-two-pools.json"))
+    assert code == 0, out
+    assert "serviceAccount:shop-prod.svc.id.goog[orders/api]" in out
+
+
+def test_issuer_facts_for_every_cloud(capsys):
+    gov = "https://usgovvirginia.oic.prod-aks.azure.us/72f988bf-86f1-41af-91ab-2d7cd011db47/4b2d6c0e-3a0b-4d35-9a67-1f1c8e7a2d10/"
+    code, out, _ = run(capsys, "verify", "--state", str(STATE / "azure-foreign-issuer.json"), "--issuer", gov)
+    assert code == 1 and f"no credential matches iss={gov}" in out
+    eks = "https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+    code, out, _ = run(capsys, "verify", "--state", str(STATE / "aws-irsa-good.json"), "--issuer", eks)
+    assert code == 0 and "the trust names oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE" in out
+    other = "https://oidc.eks.eu-west-1.amazonaws.com/id/OTHER"
+    code, out, _ = run(capsys, "verify", "--state", str(STATE / "aws-irsa-good.json"), "--issuer", other)
+    assert code == 1 and "the trust names no OIDC provider for oidc.eks.eu-west-1.amazonaws.com/id/OTHER" in out

@@ -265,7 +265,8 @@ class GkeWorkloadIdentity(pulumi.ComponentResource):
     def __init__(self, name: str, args: GkeWorkloadIdentityArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         plan = plan_gke(args)  # bad input fails here, before anything is registered
         super().__init__("wid:index:GkeWorkloadIdentity", name, {}, opts)
-        kubernetes.warn_default_providers(self, "gcp", plan.identity.service_account_mode != "none")
+        mode = plan.identity.service_account_mode  # direct access needs no annotation: nothing to patch
+        kubernetes.warn_default_providers(self, "gcp", mode == "create" or (mode == "patch" and plan.mode != "direct"))
         identity = plan.identity
         child = pulumi.ResourceOptions(parent=self)
 

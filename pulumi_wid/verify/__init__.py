@@ -23,5 +23,5 @@ def verify_resources(resources: list[Res], facts: Facts | None = None) -> list[C
     ``facts`` pins what the stack may not hold (cluster issuers, GKE pools and project numbers).
     """
     found = workloads(resources)
-    return (verify_aws(resources, found) + verify_azure(resources, found, facts)
+    return (verify_aws(resources, found, facts) + verify_azure(resources, found, facts)
             + verify_gcp(resources, found, facts))

@@ -7,7 +7,7 @@ from typing import Any, Optional
 
 from . import iam
 from .common import Workload, label, other
-from .model import Chain, Probe, Res, parse_json_field
+from .model import Chain, Facts, Probe, Res, parse_json_field
 
 WEB_IDENTITY = "sts:AssumeRoleWithWebIdentity"
 EKS_AUDIENCE = "sts.amazonaws.com"
@@ -71,7 +71,7 @@ def _sub_values(trust: Any) -> list[str]:
     return subs
 
 
-def irsa_chain(name: str, role: Res, namespace: str, service_account: str) -> Chain:
+def irsa_chain(name: str, role: Res, namespace: str, service_account: str, issuers: tuple[str, ...] = ()) -> Chain:
     sub = f"system:serviceaccount:{namespace}:{service_account}"
     chain = Chain("aws", "irsa", name, sub)
     trust = _trust(role)
@@ -80,6 +80,10 @@ def irsa_chain(name: str, role: Res, namespace: str, service_account: str) -> Ch
                        f"{label(role)} trusts an OIDC provider" if providers
                        else f"{label(role)} has no statement trusting an OIDC provider for {WEB_IDENTITY}"):
         return chain
+    if issuers:  # --issuer: the cluster the pod runs in must be one the trust names
+        trusted = [i for i in issuers if any(_PROVIDER.match(p).group(3) == i for p in providers)]
+        chain.check("cluster issuer", bool(trusted), f"the trust names {trusted[0]}" if trusted
+                    else f"the trust names no OIDC provider for {' or '.join(issuers)}")
     for provider in providers:
         ok, by = _irsa_allows(trust, provider, sub, EKS_AUDIENCE)
         chain.check(f"token from {provider.split('/', 1)[-1]}", ok,
@@ -121,13 +125,21 @@ def pod_identity_chain(association: Res, role: Optional[Res], associations: list
         chain.check("role", True, f"role {role_arn} is not in this stack: its trust is not checked here")
     else:
         trust = _trust(role)
+        # The session tags EKS sends, and what the request carries that only a live pod knows.
         context = {
             "aws:RequestTag/eks-cluster-name": cluster,
             "aws:RequestTag/kubernetes-namespace": namespace,
             "aws:RequestTag/kubernetes-service-account": service_account,
+            **dict.fromkeys(("aws:RequestTag/eks-cluster-arn", "aws:RequestTag/kubernetes-pod-name",
+                             "aws:RequestTag/kubernetes-pod-uid", "aws:SourceAccount", "aws:SourceArn"), iam.UNKNOWN),
         }
         for action in ("sts:AssumeRole", "sts:TagSession"):
             ok, by = iam.evaluate(trust, "Service", PODS_SERVICE, action, context)
+            if not ok:  # allowed once the values only the live request has match?
+                maybe, by = iam.evaluate(trust, "Service", PODS_SERVICE, action, context, probe=True)
+                if maybe:
+                    chain.check(f"trust allows {action}", True, f"{PODS_SERVICE} allowed by {by}, if those values match")
+                    continue
             chain.check(f"trust allows {action}", ok,
                         f"{PODS_SERVICE} allowed by {by}" if ok else f"{label(role)} does not let {PODS_SERVICE} call {action}")
         for extra in iam.other_principals(trust, lambda kind, value: (kind, value) == ("Service", PODS_SERVICE)):
@@ -172,7 +184,8 @@ def _check_target(chain: Chain, target: str, role: Optional[Res], role_arn: str,
                     else f"{label(target_role)} must allow {role_arn} sts:AssumeRole and sts:TagSession")
 
 
-def verify_aws(resources: list[Res], workloads: list[Workload]) -> list[Chain]:
+def verify_aws(resources: list[Res], workloads: list[Workload], facts: Optional[Facts] = None) -> list[Chain]:
+    issuers = tuple(i.removeprefix("https://") for i in (facts.issuers if facts else []) if ".eks." in i)
     roles = {str(r.outputs.get("arn")): r for r in resources if r.type == "aws:iam/role:Role" and r.outputs.get("arn")}
     policies = [r for r in resources if r.type == "aws:iam/rolePolicy:RolePolicy"]
     associations = [r for r in resources if r.type == "aws:eks/podIdentityAssociation:PodIdentityAssociation"]
@@ -190,7 +203,7 @@ def verify_aws(resources: list[Res], workloads: list[Workload]) -> list[Chain]:
             chains.append(chain)
             continue
         checked_roles.add(role.urn)
-        chains.append(irsa_chain(name, role, workload.namespace, workload.service_account))
+        chains.append(irsa_chain(name, role, workload.namespace, workload.service_account, issuers))
     for association in associations:
         chains.append(pod_identity_chain(association, roles.get(str(association.get("roleArn"))), associations,
                                          roles, policies, workloads))
@@ -201,7 +214,7 @@ def verify_aws(resources: list[Res], workloads: list[Workload]) -> list[Chain]:
         subs = _sub_values(_trust(role))
         match = re.fullmatch(r"system:serviceaccount:([^:*?]+):([^:*?]+)", subs[0]) if subs else None
         if match:
-            chains.append(irsa_chain(role.name, role, match.group(1), match.group(2)))
+            chains.append(irsa_chain(role.name, role, match.group(1), match.group(2), issuers))
         else:
             chain = Chain("aws", "irsa", role.name, "(none)")
             chain.check("sub condition", False,

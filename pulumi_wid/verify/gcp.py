@@ -91,23 +91,27 @@ def _check_selector(chain: Chain, workload: Workload, autopilot: Optional[bool])
 
 
 def _cluster_facts(resources: list[Res]) -> tuple[list[str], Optional[bool]]:
-    pools, autopilot = [], None
+    """The clusters' workload pools, and whether they are Autopilot (None when unknown or mixed)."""
+    pools, modes = [], set()
     for res in resources:
         if res.type == CLUSTER:
             pool = (res.get("workloadIdentityConfig") or {}).get("workloadPool")
             if pool:
                 pools.append(str(pool))
-            autopilot = bool(res.get("enableAutopilot"))
-    return pools, autopilot
+            modes.add(bool(res.get("enableAutopilot")))
+    return pools, (modes.pop() if len(modes) == 1 else None)
 
 
 def gsa_chain(name: str, workload: Workload, email: str, account: Optional[Res],
               all_grants: list[tuple[Res, str, str]], pools: list[str], autopilot: Optional[bool]) -> Chain:
     chain = Chain("gcp", "gsa", name, f"{workload.namespace}/{workload.service_account}")
     wiu = [(r, m) for r, role, m in all_grants if role == WIU and _targets_account(r, account, email)]
-    pool = pools[0] if pools else next(
-        (m_["pool"] for _, m in wiu if (m_ := _MEMBER.match(m)) and (m_["ns"], m_["ksa"]) == (workload.namespace, workload.service_account)),
-        None)
+    if pools:  # the workload runs in a cluster of at least one known pool
+        pool = next((p for p in pools if any(member_admits(m, p, workload.namespace, workload.service_account)
+                                              for _, m in wiu)), pools[0])
+    else:
+        pool = next((m_["pool"] for _, m in wiu if (m_ := _MEMBER.match(m))
+                     and (m_["ns"], m_["ksa"]) == (workload.namespace, workload.service_account)), None)
     wanted = f"serviceAccount:{pool}[{workload.namespace}/{workload.service_account}]"
     admitted = pool is not None and any(member_admits(m, pool, workload.namespace, workload.service_account) for _, m in wiu)
     if not chain.check("workloadIdentityUser grant", admitted,

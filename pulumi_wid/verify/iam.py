@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 from typing import Any, Optional
 
 _UNSUPPORTED = "unsupported"
+UNKNOWN = "\x00unknown offline\x00"
+"""A context value the request carries but verify cannot know offline (a pod's name, a cluster's ARN)."""
 
 
 def as_list(value: Any) -> list[Any]:
@@ -83,6 +85,9 @@ def condition_holds(condition: Optional[Mapping[str, Any]], context: Mapping[str
                 if if_exists or op in _NEGATED or qualifier == "ForAllValues":
                     continue
                 return False, f"{key} is not in the request"
+            if UNKNOWN in values:
+                unknown = f"{key} is not known offline"
+                continue
             try:
                 if op in _NEGATED:
                     base = _NEGATED[op]
