@@ -27,8 +27,13 @@ _K8S_KEY_NAME = re.compile(r"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$")
 _K8S_LABEL_VALUE = re.compile(r"^(([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?)$")
 
 
+_PLAIN = (str, int, float, bool, type(None))
+
+
 def is_unknown(value: Any) -> bool:
     """True for values only known at deploy time (Outputs, awaitables)."""
+    if isinstance(value, _PLAIN):  # the common case, without the hasattr probe
+        return False
     return isinstance(value, pulumi.Output) or hasattr(value, "__await__")
 
 
@@ -61,6 +66,8 @@ def without_placeholders(value: str, stand_in: str) -> str:
 
 def contains_unknown(value: Any) -> bool:
     """True when an Output (or awaitable) sits anywhere in ``value``, through dicts, lists and tuples."""
+    if isinstance(value, _PLAIN):  # before the Mapping check, which is an ABC check and slow
+        return False
     if isinstance(value, Mapping):
         return any(contains_unknown(k) or contains_unknown(v) for k, v in value.items())
     if isinstance(value, (list, tuple)):

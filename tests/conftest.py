@@ -1,9 +1,19 @@
+import atexit
 import importlib
+import os
+import shutil
+import tempfile
 import warnings
 
 from hypothesis import HealthCheck, settings
 
 pytest_plugins = ["pulumi_wid.testing"]
+
+# The IAM index cache (pulumi_wid.aws.knowledge) of this run goes to a directory of its
+# own, not the user's ~/.cache; subprocesses (the CLI tests) inherit it.
+_CACHE_DIR = tempfile.mkdtemp(prefix="pulumi-wid-test-cache-")
+os.environ["PULUMI_WID_CACHE_DIR"] = _CACHE_DIR
+atexit.register(shutil.rmtree, _CACHE_DIR, True)
 
 # Property tests judge correctness, not speed: no per-example deadline, so a loaded
 # CI machine cannot turn a slow example into a failure.

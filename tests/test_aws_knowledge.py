@@ -270,3 +270,89 @@ def test_named_resources_with_wildcard_suffixes_pass():
 def test_non_string_action_and_resource_values_are_refused(statement, field):
     err = refuse(statement, allow_wildcards=True)
     assert err.field == field
+
+
+# -- the on-disk cache of the compact index --------------------------------------------
+@pytest.fixture
+def fresh_cache(monkeypatch, tmp_path):
+    """An empty cache directory, and a database() that has not loaded yet."""
+    monkeypatch.setenv(knowledge.ENV_CACHE_DIR, str(tmp_path / "cache"))
+    knowledge.database.cache_clear()
+    yield tmp_path / "cache"
+    knowledge.database.cache_clear()
+
+
+def test_the_index_is_cached_and_read_back_without_parsing_the_json(fresh_cache, monkeypatch):
+    built = knowledge.database()
+    files = list(fresh_cache.glob("iam-index-*.marshal"))
+    assert len(files) == 1 and not list(fresh_cache.glob("*.tmp"))
+    knowledge.database.cache_clear()
+
+    def no_parsing(path):
+        raise AssertionError("the JSON was parsed although the cache holds the index")
+
+    monkeypatch.setattr(knowledge, "_build", no_parsing)
+    assert knowledge.database() == built
+
+
+def test_a_damaged_cache_file_is_rebuilt(fresh_cache):
+    built = knowledge.database()
+    (cached,) = fresh_cache.glob("iam-index-*.marshal")
+    cached.write_bytes(b"not marshal data")
+    knowledge.database.cache_clear()
+    assert knowledge.database() == built
+    knowledge.database.cache_clear()
+    assert knowledge._read_cache(cached) == built  # written again, whole
+
+
+def test_an_empty_cache_dir_setting_turns_the_cache_off(monkeypatch, tmp_path):
+    monkeypatch.setenv(knowledge.ENV_CACHE_DIR, "")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    path = knowledge.database_path()
+    assert knowledge.cache_path(path, path.stat()) is None
+    knowledge.database.cache_clear()
+    try:
+        assert "s3" in knowledge.database()
+    finally:
+        knowledge.database.cache_clear()
+    assert not list(tmp_path.rglob("*.marshal"))
+
+
+def test_an_unwritable_cache_dir_costs_nothing_but_time(monkeypatch, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv(knowledge.ENV_CACHE_DIR, str(blocker / "cache"))  # cannot be created
+    knowledge.database.cache_clear()
+    try:
+        assert "s3" in knowledge.database()
+    finally:
+        knowledge.database.cache_clear()
+
+
+def test_the_cache_key_follows_the_database_file(tmp_path, monkeypatch):
+    monkeypatch.setenv(knowledge.ENV_CACHE_DIR, str(tmp_path))
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    db = tmp_path / "iam-definition.json"
+    db.write_text("{}")
+    first = knowledge.cache_path(db, db.stat())
+    db.write_text('{"s3": {}}')  # another size (and mtime): another key
+    assert knowledge.cache_path(db, db.stat()) != first
+    assert first.parent == tmp_path
+    monkeypatch.delenv(knowledge.ENV_CACHE_DIR)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert knowledge.cache_path(db, db.stat()).parent == tmp_path / "xdg" / "pulumi-wid"
+
+
+def test_loading_leaves_the_garbage_collector_as_it_found_it(fresh_cache):
+    import gc
+
+    assert gc.isenabled()
+    knowledge.database()
+    assert gc.isenabled()
+    knowledge.database.cache_clear()
+    gc.disable()
+    try:
+        knowledge.database()  # from the cache this time
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
