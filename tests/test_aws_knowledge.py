@@ -356,3 +356,40 @@ def test_loading_leaves_the_garbage_collector_as_it_found_it(fresh_cache):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+# -- glob overlap, against a brute-force reference -------------------------------------
+def _glob_regex(tokens):
+    import re
+
+    return re.compile("".join("." if t is knowledge._ANY else ".*" if t is knowledge._STAR else re.escape(t)
+                              for t in tokens), re.DOTALL)
+
+
+def _common_string_exists(left, right):
+    """Try every string over the patterns' letters (plus one other) up to a length that a
+    shortest common string never exceeds."""
+    import itertools
+
+    letters = sorted({t for t in left + right if isinstance(t, str)} | {"z"})
+    a, b = _glob_regex(left), _glob_regex(right)
+    for size in range(len(left) + len(right) + 1):
+        for chars in itertools.product(letters, repeat=size):
+            text = "".join(chars)
+            if a.fullmatch(text) and b.fullmatch(text):
+                return True
+    return False
+
+
+def test_overlap_agrees_with_trying_every_short_string():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    token = st.sampled_from(["a", "b", knowledge._ANY, knowledge._STAR])
+
+    @settings(max_examples=300)
+    @given(st.lists(token, max_size=4), st.lists(token, max_size=4))
+    def check(left, right):
+        assert knowledge._overlap(left, right) == _common_string_exists(left, right)
+
+    check()

@@ -39,7 +39,7 @@ import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -453,24 +453,36 @@ def _tokens(text: str, template: bool) -> list[Any]:
 
 
 def _overlap(left: list[Any], right: list[Any]) -> bool:
-    """Whether two glob patterns (characters, _ANY, _STAR) match a common string."""
+    """Whether two glob patterns (characters, _ANY, _STAR) match a common string.
 
-    @cache
-    def step(i: int, j: int) -> bool:
-        if i == len(left) and j == len(right):
+    A walk over the pairs (i, j) of positions both patterns can reach after the
+    same text; a _STAR may stay where it is while the other side advances.
+    """
+    end = (len(left), len(right))
+    seen = {(0, 0)}
+    todo = [(0, 0)]
+    while todo:
+        i, j = todo.pop()
+        if (i, j) == end:
             return True
-        if i < len(left) and left[i] is _STAR:
-            return step(i + 1, j) or (j < len(right) and step(i, j + 1))
-        if j < len(right) and right[j] is _STAR:
-            return step(i, j + 1) or (i < len(left) and step(i + 1, j))
-        if i == len(left) or j == len(right):
-            return False
-        a, b = left[i], right[j]
-        return (a is _ANY or b is _ANY or a == b) and step(i + 1, j + 1)
+        a = left[i] if i < end[0] else None
+        b = right[j] if j < end[1] else None
+        if a is _STAR:
+            steps = [(i + 1, j)] + ([(i, j + 1)] if b is not None else [])
+        elif b is _STAR:
+            steps = [(i, j + 1)] + ([(i + 1, j)] if a is not None else [])
+        elif a is not None and b is not None and (a is _ANY or b is _ANY or a == b):
+            steps = [(i + 1, j + 1)]
+        else:
+            continue
+        for state in steps:
+            if state not in seen:
+                seen.add(state)
+                todo.append(state)
+    return False
 
-    return step(0, 0)
 
-
+@lru_cache(maxsize=1024)  # a statement asks about the same pairs in several checks
 def arn_matches(resource: str, arn_format: str) -> bool:
     """Whether ``resource`` (which may hold ``*``, ``?`` and policy variables) can name a resource of ``arn_format``.
 
