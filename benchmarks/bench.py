@@ -3,6 +3,7 @@
     python benchmarks/bench.py            # full run (about 15-17 minutes on 2 cores)
     python benchmarks/bench.py --quick    # fewer repetitions, N = 10 and 100 only
     python benchmarks/bench.py --json out.json
+    python benchmarks/bench.py --only instructions   # instruction counts alone (valgrind)
 
 Every measurement runs in a fresh subprocess (``--worker SCENARIO_JSON``), so
 import caches, the IAM database cache and Pulumi's runtime state never leak
@@ -41,6 +42,14 @@ package's first run.
   which keeps a full run near 15-17 minutes on 2 cores (``--quick``: N=10 and
   100, 3 rounds, about 5 minutes).
 
+Instruction counts (``--instructions``, or ``--only instructions``; needs
+valgrind): each program at N=1 and N=101 per cloud under ``valgrind
+--tool=cachegrind`` with the garbage collector off; (I(101) - I(1)) / 100 is
+the work per identity, the same on every run and every machine load. Wall
+time on a shared 2-core VM moves by +-10-15% between identical runs, so these
+counts are what to compare two versions of the code with; they leave out the
+collector's share, which the wall figures hold.
+
 Nothing here is part of the test suite; the script prints a table and exits 0.
 """
 
@@ -50,6 +59,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -313,6 +323,10 @@ def worker_scale(spec: dict) -> dict:
     else:
         program = baseline_program(cloud, n)
     mocks = install(WidMocks())
+    if spec.get("nogc"):  # the instruction counts: the same work every time, whatever the heap
+        import gc
+
+        gc.disable()
     if spec.get("tracemalloc"):
         import tracemalloc
 
@@ -421,6 +435,60 @@ def bench_scale(sizes: dict[int, int], memory: bool) -> dict:
     return results
 
 
+INSTRUCTION_SIZES = (1, 101)
+
+
+def _instructions(spec: dict) -> int:
+    """Instructions the worker runs for ``spec``, counted by valgrind (cachegrind, no cache model)."""
+    proc = subprocess.run(
+        ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+         sys.executable, str(Path(__file__).resolve()), "--worker", json.dumps(spec)],
+        cwd=ROOT, capture_output=True, text=True, timeout=3600,
+    )
+    for line in proc.stderr.splitlines():
+        if "I   refs:" in line or "I refs:" in line:
+            return int(line.rsplit(":", 1)[1].strip().replace(",", ""))
+    raise RuntimeError(f"valgrind gave no instruction count for {spec}:\n{proc.stderr[-3000:]}")
+
+
+def bench_instructions(clouds: tuple[str, ...]) -> dict:
+    """Instructions per identity of each program, GC off: (I(101) - I(1)) / 100, so imports,
+    providers and first-use costs cancel out. Deterministic, unlike wall time on a shared
+    machine; it leaves out the garbage collector's share, which the wall figures include."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    small, large = INSTRUCTION_SIZES
+    specs = [{"kind": "scale", "cloud": c, "n": n, "impl": impl, "nogc": True}
+             for c in clouds for impl in IMPLS for n in (small, large)]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        counts = list(pool.map(_instructions, specs))
+    by = {(s["cloud"], s["impl"], s["n"]): count for s, count in zip(specs, counts, strict=True)}
+    results = {}
+    for c in clouds:
+        per_id = {impl: (by[(c, impl, large)] - by[(c, impl, small)]) / (large - small) for impl in IMPLS}
+        results[c] = {**{f"{impl}_per_id": v for impl, v in per_id.items()},
+                      "ratio": per_id["component"] / per_id["baseline"],
+                      "floor_ratio": per_id["floor"] / per_id["baseline"],
+                      "over_floor": per_id["component"] / per_id["floor"]}
+        _log(f"  {c:5} instructions/identity: component {per_id['component'] / 1e6:.2f}M  "
+             f"baseline {per_id['baseline'] / 1e6:.2f}M  floor {per_id['floor'] / 1e6:.2f}M")
+    return results
+
+
+def _print_instructions(results: dict) -> None:
+    if not results:
+        return
+    out = print
+    out("Instructions per identity (valgrind, GC off, (I(N=101) - I(N=1)) / 100; deterministic)")
+    header = f"{'cloud':6} | {'component':>10} {'baseline':>10} {'floor':>10} | {'ratio':>5} {'floor r':>7} {'c/floor':>7}"
+    out(header)
+    out("-" * len(header))
+    for cloud, r in results.items():
+        out(f"{cloud:6} | {r['component_per_id'] / 1e6:>9.2f}M {r['baseline_per_id'] / 1e6:>9.2f}M "
+            f"{r['floor_per_id'] / 1e6:>9.2f}M | {r['ratio']:>5.2f} {r['floor_ratio']:>7.2f} {r['over_floor']:>7.2f}")
+    out()
+
+
 IMPORT_TARGETS = (
     ("import pulumi", "pulumi"),
     ("import pulumi_wid", "pulumi_wid"),
@@ -457,7 +525,7 @@ def bench_imports(reps: int) -> tuple[dict, list[str]]:
 
 
 def print_report(meta: dict, scale: dict, imports: dict, import_failures: list[str] | None, plan: dict,
-                 sizes: list[int]) -> list[str]:
+                 sizes: list[int], instructions: dict | None = None) -> list[str]:
     out = print
     out()
     out(f"pulumi-wid benchmark — {meta['machine']}")
@@ -465,6 +533,7 @@ def print_report(meta: dict, scale: dict, imports: dict, import_failures: list[s
     out()
     if scale:
         _print_scale(scale, sizes)
+    _print_instructions(instructions or {})
     _print_rest(meta, imports, import_failures, plan)
     return _verdicts(scale, import_failures, plan, sizes)
 
@@ -562,7 +631,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--quick", action="store_true", help="N = 10 and 100 only, fewer repetitions")
     parser.add_argument("--no-memory", action="store_true", help="skip the extra tracemalloc runs")
-    parser.add_argument("--only", choices=("scale", "imports", "plan"), action="append",
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count instructions per identity under valgrind (GC off; about 10 minutes)")
+    parser.add_argument("--only", choices=("scale", "imports", "plan", "instructions"), action="append",
                         help="run only these parts (repeatable)")
     parser.add_argument("--json", metavar="FILE", help="also write the raw figures as JSON")
     args = parser.parse_args(argv)
@@ -575,6 +646,11 @@ def main(argv: list[str] | None = None) -> int:
         os._exit(0)  # skip interpreter teardown (and asyncio's noise about the mock loop)
 
     parts = set(args.only or ("scale", "imports", "plan"))
+    if args.instructions:
+        parts.add("instructions")
+    if "instructions" in parts and shutil.which("valgrind") is None:
+        _log("instructions: valgrind is not installed (apt-get install valgrind); skipped")
+        parts.discard("instructions")
     sizes = {10: 3, 100: 3} if args.quick else {10: 5, 100: 3, 1000: 3}
     import_reps, plan_reps = (3, 3) if args.quick else (5, 5)
     import pulumi
@@ -598,6 +674,11 @@ def main(argv: list[str] | None = None) -> int:
         _log(f"scale: N = {list(sizes)} x {list(CLOUDS)}")
         run_worker({"kind": "scale", "cloud": "aws", "n": 1, "impl": "component"})  # warms the IAM index cache
         scale = bench_scale(sizes, memory=not args.no_memory)
+    instructions: dict = {}
+    if "instructions" in parts:
+        _log("instructions (valgrind)")
+        run_worker({"kind": "scale", "cloud": "aws", "n": 1, "impl": "component"})  # warms the IAM index cache
+        instructions = bench_instructions(("aws", "azure", "gcp"))
     if "imports" in parts:
         _log("imports")
         imports, failures = bench_imports(import_reps)
@@ -605,10 +686,11 @@ def main(argv: list[str] | None = None) -> int:
         _log("plan")
         walls = [time_plan() for _ in range(plan_reps)]
         plan = {"wall": _med(walls), "walls": walls}
-    verdicts = print_report(meta, scale, imports, failures, plan, list(sizes) if scale else [])
+    verdicts = print_report(meta, scale, imports, failures, plan, list(sizes) if scale else [], instructions)
     print(f"\n(total benchmark time {time.perf_counter() - started:.0f} s)")
     if args.json:
-        Path(args.json).write_text(json.dumps({"meta": meta, "scale": scale, "imports": imports,
+        Path(args.json).write_text(json.dumps({"meta": meta, "scale": scale, "instructions": instructions,
+                                               "imports": imports,
                                                "import_failures": failures, "plan": plan,
                                                "verdicts": verdicts}, indent=2, default=str))
     return 0

@@ -396,7 +396,7 @@ class AksFederatedIdentity(pulumi.ComponentResource):
         self.principal_id = output_of(principal_id)
         self.tenant_id = output_of(tenant_id)
         self.identity_id = output_of(identity_id)
-        self.federated_credential_names = pulumi.Output.all(*plan.fic_names)
+        self.federated_credential_names = output_of(list(plan.fic_names))
         self.service_account_name = pulumi.Output.from_input(identity.service_account)
         self.namespace = pulumi.Output.from_input(identity.namespace)
         self.service_account_annotations = output_of(annotations)
