@@ -136,6 +136,7 @@ def component_program(cloud: str, n: int):
                 GkeWorkloadIdentity(f"app{i}-gke", {
                     "identity": ident,
                     "project": PROJECT,
+                    "account_id": f"team{i}-api",  # one GSA per namespace, as the baseline names them
                     "bindings": [{"role": "roles/storage.objectViewer", "resource_type": "storage_bucket",
                                   "resource": f"bucket-{i}"}],
                 }, opts["gcp"])
