@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import sys
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,7 +101,8 @@ class WidMocks(pulumi.runtime.Mocks):
         """Show values only the cloud knows as ``<... known after deploy>`` (used by ``plan``)."""
         self.resources: list[RecordedResource] = []
         self.calls: list[tuple[str, dict[str, Any]]] = []
-        self.component_outputs: dict[str, dict[str, Any]] = {}
+        self.component_outputs: Mapping[str, dict[str, Any]] = _ComponentOutputs()
+        """Each component's registered outputs (plain values), by URN."""
         self._pending: dict[tuple[str, str], RecordedResource] = {}
 
     # -- Mocks interface -------------------------------------------------
@@ -453,12 +454,38 @@ class _RecordingMonitor(_mocks.MockMonitor):
         return response
 
     def RegisterResourceOutputs(self, request):  # noqa: N802
-        from pulumi.runtime import rpc
-
-        _mocks._ensure_event_loop()
-        outputs = rpc.deserialize_properties(request.outputs)
-        self.mocks.component_outputs[request.urn] = dict(outputs)
+        self.mocks.component_outputs._record(request.urn, request.outputs)
         return super().RegisterResourceOutputs(request)
+
+
+class _ComponentOutputs(Mapping):
+    """Components' registered outputs, decoded when a test reads them rather than on every
+    registration (most runs, benchmarks and ``plan`` included, read few or none)."""
+
+    def __init__(self) -> None:
+        self._raw: dict[str, Any] = {}
+        self._decoded: dict[str, dict[str, Any]] = {}
+
+    def _record(self, urn: str, outputs: Any) -> None:
+        raw = type(outputs)()
+        raw.CopyFrom(outputs)
+        self._raw[urn] = raw
+        self._decoded.pop(urn, None)
+
+    def __getitem__(self, urn: str) -> dict[str, Any]:
+        if urn not in self._decoded:
+            from pulumi.runtime import rpc
+
+            raw = self._raw[urn]  # KeyError for an unknown URN, as a dict would
+            _mocks._ensure_event_loop()
+            self._decoded[urn] = dict(rpc.deserialize_properties(raw))
+        return self._decoded[urn]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
 
 
 def install(mocks: WidMocks, project: str = "project", stack: str = "stack", preview: bool = False) -> WidMocks:
