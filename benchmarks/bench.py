@@ -401,9 +401,9 @@ IMPLS = ("component", "baseline", "floor")
 
 def bench_scale(sizes: dict[int, int], memory: bool) -> dict:
     results: dict = {}
-    for n, reps in sizes.items():
+    for n, default_reps in sizes.items():
         for cloud in CLOUDS:
-            reps = REPS_OVERRIDE.get((cloud, n), reps)
+            reps = REPS_OVERRIDE.get((cloud, n), default_reps)
             runs: dict[str, list[dict]] = {impl: [] for impl in IMPLS}
             for rep in range(reps):
                 # alternate, and rotate which goes first, so drift in the machine's speed
@@ -446,6 +446,8 @@ def _instructions(spec: dict) -> int:
          sys.executable, str(Path(__file__).resolve()), "--worker", json.dumps(spec)],
         cwd=ROOT, capture_output=True, text=True, timeout=3600,
     )
+    if proc.returncode != 0 or not proc.stdout.strip():  # valgrind counts a crashed worker too
+        raise RuntimeError(f"worker {spec} failed under valgrind ({proc.returncode}):\n{proc.stderr[-3000:]}")
     for line in proc.stderr.splitlines():
         if "I   refs:" in line or "I refs:" in line:
             return int(line.rsplit(":", 1)[1].strip().replace(",", ""))

@@ -459,33 +459,40 @@ class _RecordingMonitor(_mocks.MockMonitor):
 
 
 class _ComponentOutputs(Mapping):
-    """Components' registered outputs, decoded when a test reads them rather than on every
-    registration (most runs, benchmarks and ``plan`` included, read few or none)."""
+    """Components' registered outputs, decoded when read rather than on every registration
+    (benchmarks and most tests read few or none; ``plan`` reads them all once, at the end)."""
 
     def __init__(self) -> None:
         self._raw: dict[str, Any] = {}
-        self._decoded: dict[str, dict[str, Any]] = {}
+        self._decoded: dict[str, tuple[Any, dict[str, Any]]] = {}
 
     def _record(self, urn: str, outputs: Any) -> None:
         raw = type(outputs)()
         raw.CopyFrom(outputs)
         self._raw[urn] = raw
-        self._decoded.pop(urn, None)
 
     def __getitem__(self, urn: str) -> dict[str, Any]:
-        if urn not in self._decoded:
+        raw = self._raw[urn]  # KeyError for an unknown URN, as a dict would
+        decoded = self._decoded.get(urn)
+        if decoded is None or decoded[0] is not raw:
             from pulumi.runtime import rpc
 
-            raw = self._raw[urn]  # KeyError for an unknown URN, as a dict would
             _mocks._ensure_event_loop()
-            self._decoded[urn] = dict(rpc.deserialize_properties(raw))
-        return self._decoded[urn]
+            decoded = (raw, dict(rpc.deserialize_properties(raw)))
+            self._decoded[urn] = decoded  # kept with the message it came from: a later _record wins
+        return decoded[1]
+
+    def __contains__(self, urn: object) -> bool:
+        return urn in self._raw
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._raw)
 
     def __len__(self) -> int:
         return len(self._raw)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
 
 
 def install(mocks: WidMocks, project: str = "project", stack: str = "stack", preview: bool = False) -> WidMocks:

@@ -393,3 +393,65 @@ def test_overlap_agrees_with_trying_every_short_string():
         assert knowledge._overlap(left, right) == _common_string_exists(left, right)
 
     check()
+
+
+def _plant(cached, index):
+    import hashlib
+    import marshal
+
+    payload = marshal.dumps(index)
+    cached.write_bytes(knowledge._MAGIC + hashlib.sha256(payload).digest() + payload)
+
+
+def test_a_cache_file_of_the_wrong_shape_is_rebuilt(fresh_cache):
+    built = knowledge.database()
+    (cached,) = fresh_cache.glob("iam-index-*.marshal")
+    _plant(cached, {"s3": {"prefix": "s3"}})  # intact header and digest, not an index
+    knowledge.database.cache_clear()
+    assert knowledge.database() == built
+    knowledge.database.cache_clear()
+    assert knowledge._read_cache(cached) == built
+
+
+def test_a_flipped_byte_is_caught_by_the_digest(fresh_cache):
+    knowledge.database()
+    (cached,) = fresh_cache.glob("iam-index-*.marshal")
+    data = bytearray(cached.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    cached.write_bytes(bytes(data))
+    assert knowledge._read_cache(cached) is None
+
+
+def test_a_cache_file_of_another_user_is_not_read(fresh_cache, monkeypatch):
+    import os
+
+    knowledge.database()
+    (cached,) = fresh_cache.glob("iam-index-*.marshal")
+    assert knowledge._read_cache(cached) is not None
+    monkeypatch.setattr(os, "getuid", lambda: cached.stat().st_uid + 1)
+    assert knowledge._read_cache(cached) is None
+
+
+def test_a_failed_write_leaves_no_partial_file(fresh_cache, monkeypatch):
+    import os
+
+    def refuse(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    assert "s3" in knowledge.database()
+    assert list(fresh_cache.iterdir()) == []
+
+
+def test_cache_dir_settings_are_made_absolute(monkeypatch, tmp_path):
+    db = tmp_path / "iam-definition.json"
+    db.write_text("{}")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(knowledge.ENV_CACHE_DIR, "relative/cache")
+    assert knowledge.cache_path(db, db.stat()).parent == tmp_path / "relative" / "cache"
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv(knowledge.ENV_CACHE_DIR, "~/wid")
+    assert knowledge.cache_path(db, db.stat()).parent == tmp_path / "home" / "wid"
+    monkeypatch.delenv(knowledge.ENV_CACHE_DIR)
+    monkeypatch.setenv("XDG_CACHE_HOME", "not/absolute")  # the XDG spec says: ignore it
+    assert knowledge.cache_path(db, db.stat()).parent == tmp_path / "home" / ".cache" / "pulumi-wid"

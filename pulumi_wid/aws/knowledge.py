@@ -36,13 +36,15 @@ import marshal
 import os
 import re
 import sys
+import tempfile
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .. import __version__
 from ..errors import ValidationError
 
 ENV_DATABASE = "PULUMI_WID_IAM_DEFINITION"
@@ -96,37 +98,82 @@ def cache_path(path: Path, stat: os.stat_result) -> Path | None:
     """Where the compact index of the database at ``path`` is cached, or None when caching is off.
 
     ``$PULUMI_WID_CACHE_DIR`` (an empty value turns the cache off), else
-    ``$XDG_CACHE_HOME/pulumi-wid``, else ``~/.cache/pulumi-wid``. The file name
-    holds a hash of the database's path, size and modification time, the index
-    format and the Python version (marshal's format), so a new database or Python
-    never reads an old index.
+    ``$XDG_CACHE_HOME/pulumi-wid`` (when that is an absolute path), else
+    ``~/.cache/pulumi-wid``; ``~`` is expanded and a relative directory is taken
+    from the working directory once, here. The file name holds a hash of the
+    database's path, size and modification time, the index format, the package
+    version and the Python version (marshal's format), so a new database, release
+    or Python never reads an old index.
     """
     directory = os.environ.get(ENV_CACHE_DIR)
     if directory is None:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        xdg = os.environ.get("XDG_CACHE_HOME", "")
+        base = xdg if os.path.isabs(xdg) else os.path.join(os.path.expanduser("~"), ".cache")
         directory = os.path.join(base, "pulumi-wid")
     if not directory:
         return None
-    key = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{_INDEX_FORMAT}|{sys.version_info[:2]}"
+    directory = os.path.abspath(os.path.expanduser(directory))
+    key = (f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{_INDEX_FORMAT}|{__version__}"
+           f"|{sys.version_info[:2]}")
     return Path(directory) / f"iam-index-{hashlib.sha256(key.encode()).hexdigest()[:20]}.marshal"
 
 
+_MAGIC = b"pulumi-wid iam index\n"
+_DIGEST_SIZE = 32  # sha256 of the marshal payload, checked before it is decoded
+
+
 def _read_cache(cached: Path) -> dict[str, Any] | None:
+    """The cached index, or None when the file is missing, not the current user's, damaged
+    or not shaped like an index (the caller then rebuilds it from the JSON)."""
     try:
-        index = marshal.loads(cached.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        return None  # missing, unreadable or damaged: rebuilt from the JSON
-    return index if isinstance(index, dict) and index else None
+        with open(cached, "rb") as handle:
+            owner = os.fstat(handle.fileno()).st_uid
+            data = handle.read()
+    except OSError:
+        return None
+    if hasattr(os, "getuid") and owner != os.getuid():
+        return None  # planted by someone else in a shared directory: not trusted
+    header = len(_MAGIC) + _DIGEST_SIZE
+    if data[:len(_MAGIC)] != _MAGIC or hashlib.sha256(data[header:]).digest() != data[len(_MAGIC):header]:
+        return None
+    try:
+        index = marshal.loads(data[header:])
+    except (ValueError, EOFError, TypeError):
+        return None
+    return index if _looks_like_index(index) else None
+
+
+def _looks_like_index(index: Any) -> bool:
+    """What ``_compact`` builds: prefix -> {prefix, service_name, privileges, privileges_lower_name, resources}."""
+    if not isinstance(index, dict) or not index:
+        return False
+    return all(
+        isinstance(service, dict) and service.keys() == _SERVICE_KEYS
+        and isinstance(service["privileges"], dict) and isinstance(service["privileges_lower_name"], dict)
+        and isinstance(service["resources"], dict)
+        for service in index.values()
+    )
+
+
+_SERVICE_KEYS = {"prefix", "service_name", "privileges", "privileges_lower_name", "resources"}
 
 
 def _write_cache(cached: Path, index: dict[str, Any]) -> None:
+    partial = None
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
-        partial.write_bytes(marshal.dumps(index))
+        payload = marshal.dumps(index)
+        handle, partial = tempfile.mkstemp(dir=cached.parent, prefix=f".{cached.name}.", suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            out.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
         os.replace(partial, cached)  # atomic: a concurrent reader sees the whole file or none
+        partial = None
     except OSError:
         pass  # a read-only home or full disk costs the next process 200 ms, nothing more
+    finally:
+        if partial is not None:
+            with suppress(OSError):
+                os.unlink(partial)
 
 
 @contextmanager
