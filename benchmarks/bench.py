@@ -673,14 +673,14 @@ def main(argv: list[str] | None = None) -> int:
         pass
     started = time.perf_counter()
     scale, imports, failures, plan = {}, {}, None, {"wall": float("nan"), "walls": []}
+    if parts & {"scale", "instructions"}:
+        run_worker({"kind": "scale", "cloud": "aws", "n": 1, "impl": "component"})  # warms the IAM index cache
     if "scale" in parts:
         _log(f"scale: N = {list(sizes)} x {list(CLOUDS)}")
-        run_worker({"kind": "scale", "cloud": "aws", "n": 1, "impl": "component"})  # warms the IAM index cache
         scale = bench_scale(sizes, memory=not args.no_memory)
     instructions: dict = {}
     if "instructions" in parts:
         _log("instructions (valgrind)")
-        run_worker({"kind": "scale", "cloud": "aws", "n": 1, "impl": "component"})  # warms the IAM index cache
         instructions = bench_instructions(("aws", "azure", "gcp"))
     if "imports" in parts:
         _log("imports")
