@@ -1,5 +1,9 @@
 """``pulumi-wid plan|verify``: see and check a stack's identities offline.
 
+Exit codes: 0 every chain proven (PASS); 1 some chain FAILs; 2 usage error or unreadable
+file; 3 nothing fails but something is UNVERIFIED (or the stack has no chain); 4 the
+program itself failed (plan, or verify of a project).
+
     pulumi-wid plan [PROJECT_DIR] [--stack NAME] [--config KEY=VALUE ...] [--format text|json|mermaid]
     pulumi-wid verify [PROJECT_DIR | --state FILE] [--stack NAME] [--config KEY=VALUE ...] [--format text|json]
 """
@@ -35,9 +39,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+EXIT_PASS, EXIT_FAIL, EXIT_USAGE, EXIT_UNVERIFIED, EXIT_PROGRAM = 0, 1, 2, 3, 4
+"""Exit codes: every chain proven; some chain fails; bad arguments or an unreadable file;
+nothing fails but something is unverified (or there is no chain); the program itself failed."""
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     args = _parser().parse_args(argv)
-    from .plan import PlanError, load_project, run_plan
+    from .plan import PlanError, ProgramError, load_project, run_plan
+    from .verify import StateError
 
     try:
         if args.command == "verify" and args.state:
@@ -48,16 +58,10 @@ def main(argv: Optional[list[str]] = None) -> int:
         for note in project.notes:
             print(f"note: {note}", file=sys.stderr)
         plan = run_plan(project)
-    except PlanError as error:
-        print(f"pulumi-wid {args.command}: {error}", file=sys.stderr)
-        return 1
-    except Exception as error:  # noqa: BLE001 - the state reader's errors and the like
-        from .verify import StateError
-
-        if isinstance(error, StateError):
-            print(f"pulumi-wid verify: {error}", file=sys.stderr)
-            return 1
-        raise
+    except (PlanError, StateError) as error:
+        code = EXIT_PROGRAM if isinstance(error, ProgramError) else EXIT_USAGE
+        _error(args, str(error), code)
+        return code
     if args.command == "plan":
         from . import render
 
@@ -67,35 +71,57 @@ def main(argv: Optional[list[str]] = None) -> int:
             print(render.to_mermaid(plan), end="")
         else:
             print(render.to_text(plan), end="")
-        return 0
+        return EXIT_PASS
     from .verify import from_plan
 
     return _verify(from_plan(plan), args, f"project {plan.project.name!r} (offline plan)")
 
 
-def _verify(resources: list[Any], args: argparse.Namespace, source: str) -> int:
-    from .verify import Facts, verify_resources
+def _error(args: argparse.Namespace, message: str, code: int) -> None:
+    if getattr(args, "format", "text") == "json":
+        print(json.dumps({"error": message, "exit_code": code}))
+    else:
+        print(f"pulumi-wid {args.command}: {message}", file=sys.stderr)
 
-    fmt = args.format
+
+def _verify(resources: list[Any], args: argparse.Namespace, source: str) -> int:
+    from .verify import FAIL, PASS, UNVERIFIED, Facts, verify_resources
+
     chains = verify_resources(resources, Facts(args.issuer, args.workload_pool, args.project_number))
-    ok = bool(chains) and all(c.ok for c in chains)
-    if fmt == "json":
-        print(json.dumps({"source": source, "status": "PASS" if ok else "FAIL",
+    statuses = [c.status for c in chains]
+    if FAIL in statuses:
+        status, code = FAIL, EXIT_FAIL
+    elif UNVERIFIED in statuses or not chains:
+        status, code = UNVERIFIED, EXIT_UNVERIFIED
+    else:
+        status, code = PASS, EXIT_PASS
+    notes = list(getattr(resources, "notes", []))
+    if args.format == "json":
+        print(json.dumps({"source": source, "status": status, "exit_code": code, "notes": notes,
+                          "summary": {s: statuses.count(s) for s in (PASS, FAIL, UNVERIFIED)},
                           "chains": [c.to_dict() for c in chains]}, indent=2, default=str))
-        return 0 if ok else 1
+        return code
     print(f"Verify {source}: {len(chains)} identity chain(s)")
+    for note in notes:
+        print(f"note: {note}")
     for chain in chains:
-        print(f"{'PASS' if chain.ok else 'FAIL'}  [{chain.cloud} {chain.kind}] {chain.name}  ({chain.subject})")
+        print(f"{chain.status:<10}  [{chain.cloud} {chain.kind}] {chain.name}  ({chain.subject})")
         for check in chain.checks:
-            print(f"      {'ok  ' if check.ok else 'FAIL'} {check.name}: {check.detail}")
+            mark = {"ok": "ok  ", FAIL: "FAIL", UNVERIFIED: "??  "}[check.status]
+            print(f"      {mark} {check.name}: {check.detail}")
         for probe in chain.probes:
-            verdict = f"ACCEPTED by {probe.by}" if probe.accepted else "refused"
-            print(f"      {'FAIL' if probe.accepted else 'ok  '} probe {probe.description}: {verdict}")
+            if probe.accepted is None:
+                print(f"      ??   probe {probe.description}: cannot tell offline: {probe.by}")
+            else:
+                verdict = f"ACCEPTED by {probe.by}" if probe.accepted else "refused"
+                print(f"      {'FAIL' if probe.accepted else 'ok  '} probe {probe.description}: {verdict}")
+        for note in chain.notes:
+            print(f"      note {note}")
     if not chains:
-        print("FAIL  no identity chain found (no annotated ServiceAccount, association or grant)")
-    passed = sum(c.ok for c in chains)
-    print(f"{passed} passed, {len(chains) - passed} failed")
-    return 0 if ok else 1
+        print("UNVERIFIED  no identity chain in this stack (no annotated ServiceAccount, Pod Identity association, "
+              "federated credential or workloadIdentityUser grant): nothing to prove")
+    print(f"{statuses.count(PASS)} passed, {statuses.count(FAIL)} failed, {statuses.count(UNVERIFIED)} unverified")
+    return code
 
 
 if __name__ == "__main__":

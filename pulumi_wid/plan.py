@@ -26,6 +26,10 @@ class PlanError(Exception):
     """A one-line, user-facing failure of ``plan``/``verify``."""
 
 
+class ProgramError(PlanError):
+    """The user's program itself failed (raised, exited) under the mocks."""
+
+
 @dataclass
 class Project:
     directory: Path
@@ -164,9 +168,9 @@ def run_plan(project: Project, mocks: Any = None) -> Plan:
         sys.path.insert(0, program_dir)
         resolved = mocks.run(lambda: (runpy.run_path(str(project.main), run_name="__main__"), exports)[1])
     except SystemExit as error:
-        raise PlanError(f"the program exited ({error.code})") from None
+        raise ProgramError(f"the program exited ({error.code})") from None
     except Exception as error:  # noqa: BLE001 - any program failure is reported
-        raise PlanError(_program_error(error, project)) from None
+        raise ProgramError(_program_error(error, project)) from None
     finally:
         pulumi.export = real_export
         os.chdir(old_cwd)

@@ -1,77 +1,158 @@
-"""Azure chains: ServiceAccount client-id -> managed identity -> federated credential match."""
+"""Azure chains: ServiceAccount client-id -> managed identity (or Entra application) -> federated credential."""
 
 from __future__ import annotations
 
 import re
 from typing import Any, Optional
 
-from .common import Workload, label, other
-from .model import Chain, Facts, Probe, Res
+from . import kinds
+from .clusters import Cluster
+from .common import Workload, candidate_clusters, label, other
+from .model import Chain, Facts, Probe, Res, unreadable
 
 CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id"
+TENANT_ID_ANNOTATION = "azure.workload.identity/tenant-id"
 USE_LABEL = "azure.workload.identity/use"
 AUDIENCE = "api://AzureADTokenExchange"
-UAMI = "azure-native:managedidentity:UserAssignedIdentity"
-FIC = "azure-native:managedidentity:FederatedIdentityCredential"
-CLUSTER = "azure-native:containerservice:ManagedCluster"
 _AKS_ISSUER = re.compile(r"^https://[^/]+\.oic\.prod-aks\.azure\.com/")
 
 
-def _uami_key(res: Res) -> tuple[str, str]:
-    return (str(res.get("resourceGroupName")), str(res.inputs.get("resourceName") or res.outputs.get("name")))
+def _audiences(fic: Res) -> list[Any]:
+    value = fic.get("audiences")
+    if value is None:
+        value = fic.get("audience")  # the classic azure provider's name
+    return list(value) if isinstance(value, list) else [value] if value is not None else []
 
 
 def _fic_matches(fic: Res, issuer: str, subject: str, audience: str) -> bool:
     # Entra ID compares issuer and subject character for character, and the audience exactly.
-    return fic.get("issuer") == issuer and fic.get("subject") == subject and audience in (fic.get("audiences") or [])
+    return fic.get("issuer") == issuer and fic.get("subject") == subject and audience in _audiences(fic)
 
 
-def _cluster_issuers(resources: list[Res]) -> list[str]:
-    out = []
-    for res in resources:
-        if res.type == CLUSTER:
-            profile = res.outputs.get("oidcIssuerProfile") or {}
-            if profile.get("issuerURL"):
-                out.append(str(profile["issuerURL"]))
-    return out
+def _lower(value: Any) -> str:
+    return str(value or "").lower()
 
 
-def azure_chain(name: str, workload: Workload, uami: Optional[Res], fics: list[Res],
-                cluster_issuers: list[str], client_id: Any, confirmed: bool = True) -> Chain:
-    chain = Chain("azure", "workload_identity", name, workload.subject)
-    annotated = workload.annotations.get(CLIENT_ID_ANNOTATION)
-    chain.check("client-id annotation", annotated is not None and annotated == client_id,
-                f"{CLIENT_ID_ANNOTATION}={annotated} is the identity's client id" if annotated == client_id
+def _credentials_of(identity: Res, fics: list[Res]) -> list[Res]:
+    """The federated credentials on one identity, whichever provider made them."""
+    if identity.type in kinds.APPLICATION:
+        keys = {_lower(identity.get("objectId")), _lower(identity.get("id")),
+                _lower(f"/applications/{identity.get('objectId')}")}
+        return [f for f in fics if f.type in kinds.APP_FIC
+                and (_lower(f.get("applicationObjectId")) in keys or _lower(f.get("applicationId")) in keys)]
+    rg, name, ident = _lower(identity.get("resourceGroupName")), _lower(identity.get("name")), _lower(identity.get("id"))
+    return [f for f in fics if f.type in kinds.FIC and (
+        (ident and _lower(f.get("parentId")) == ident)
+        or (_lower(f.get("resourceGroupName")), _lower(f.inputs.get("resourceName") or f.get("resourceName"))) == (rg, name))]
+
+
+class Index:
+    def __init__(self, resources: list[Res], clusters: list[Cluster], facts: Optional[Facts]) -> None:
+        self.identities = [r for r in resources if r.type in kinds.UAMI or r.type in kinds.APPLICATION]
+        self.fics = [r for r in resources if r.type in kinds.FIC or r.type in kinds.APP_FIC]
+        self.clusters = [c for c in clusters if c.cloud == "azure"]
+        self.pinned = list(facts.issuers) if facts else []
+
+    def identity(self, client_id: str) -> Optional[Res]:
+        return next((r for r in self.identities
+                     if client_id in (r.get("clientId"), r.get("applicationId")) and not r.pending_delete), None)
+
+    def by_principal_id(self, value: str) -> Optional[Res]:
+        return next((r for r in self.identities if value == r.get("principalId")), None)
+
+
+def _pod_issuers(chain: Chain, workload: Workload, index: Index) -> tuple[list[str], bool]:
+    """Issuers the pod's token may carry, and whether they are known (else judged from the credentials)."""
+    if workload.cluster is None and index.pinned:
+        chain.check("cluster", True, f"issuer pinned with --issuer: {' or '.join(index.pinned)}")
+        return index.pinned, True
+    found, assumed = candidate_clusters(workload, index.clusters, "azure")
+    if not found:
+        chain.unverified("cluster", "the ServiceAccount's cluster is not in this stack: the credentials' issuer is "
+                         "taken on trust; pass --issuer <the cluster's OIDC issuer URL> to compare it character "
+                         "for character")
+        return [], False
+    working = [c for c in found if not c.feature_off]
+    for cluster in found:
+        if cluster.feature_off and (not assumed or not working):
+            chain.check(f"OIDC issuer of {cluster.label}", False,
+                        f"{cluster.label} has {cluster.feature_off} off: it issues no tokens Entra ID can verify")
+    for cluster in working:
+        if cluster.webhook_off and not assumed:
+            chain.unverified(f"webhook of {cluster.label}",
+                             f"{cluster.label} does not enable the workload identity webhook ({cluster.webhook_off}): "
+                             "pods get no token unless azure-workload-identity is installed another way")
+    issuers = [c.issuer for c in working if c.issuer]
+    if assumed and working:
+        chain.unverified("cluster", "the ServiceAccount's Kubernetes provider is not tied to a cluster of this "
+                         f"stack; judged against {' or '.join(c.label for c in working)}; pass --issuer to pin it")
+    elif working and not issuers:
+        chain.unverified("cluster", f"the OIDC issuer of {working[0].label} is not in the stack's state")
+    elif working:
+        chain.check("cluster", True, f"the ServiceAccount is on {working[0].label} (issuer {issuers[0]})")
+    return issuers, bool(issuers)
+
+
+def azure_chain(workload: Workload, identity: Optional[Res], fics: list[Res], client_id: Any, index: Index,
+                annotated: Any) -> Chain:
+    chain = Chain("azure", "workload_identity", workload.name, workload.subject)
+    if workload.unknown:
+        chain.unverified("ServiceAccount", f"{workload.source}: {workload.unknown}")
+        return chain
+    if not chain.readable("client-id annotation", annotated, CLIENT_ID_ANNOTATION, placeholder_ok=True):
+        return chain
+    if not chain.readable("identity", client_id, f"the client id of {label(identity)}", placeholder_ok=True):
+        return chain
+    ok = isinstance(annotated, str) and annotated == client_id
+    chain.check("client-id annotation", ok, f"{CLIENT_ID_ANNOTATION}={annotated} is the identity's client id" if ok
                 else f"{CLIENT_ID_ANNOTATION} is {annotated!r} but the identity's client id is {client_id!r}")
+    _check_tenant(chain, workload, identity)
+    chain.uses(identity, "clientId")
+    for fic in fics:
+        chain.uses(fic, "issuer", "subject", "audiences")
     if not chain.check("federated credentials", bool(fics),
-                       f"{len(fics)} on {label(uami) if uami else 'the identity'}" if fics
+                       f"{len(fics)} on {label(identity) if identity else 'the identity'}" if fics
                        else "the identity has no federated identity credential"):
         return chain
-    issuers = cluster_issuers or list(dict.fromkeys(str(f.get("issuer")) for f in fics))
-    if cluster_issuers:  # the workload runs in at least one known cluster, not necessarily in all
-        matched = [(i, f) for i in cluster_issuers for f in fics if _fic_matches(f, i, workload.subject, AUDIENCE)]
-        chain.check("token from a known cluster", bool(matched),
+    issuers, known = _pod_issuers(chain, workload, index)
+    if known:
+        matched = [(i, f) for i in issuers for f in fics if _fic_matches(f, i, workload.subject, AUDIENCE)]
+        chain.check("token from the cluster", bool(matched),
                     "; ".join(f"{label(f)} matches iss={i}, sub and aud exactly" for i, f in matched) if matched
-                    else f"no credential matches iss={' or '.join(cluster_issuers)} sub={workload.subject} aud={AUDIENCE}")
-    if not cluster_issuers:
-        chain.check("issuer", True, "taken from the credentials: no cluster in the stack; pass --issuer "
-                    "<the cluster's oidc issuer URL> to compare it character for character")
-        matching = [f for f in fics if f.get("subject") == workload.subject and AUDIENCE in (f.get("audiences") or [])]
-        chain.check("a credential for this ServiceAccount", bool(matching),
-                    f"{len(matching)} credential(s) with sub={workload.subject} and aud={AUDIENCE}" if matching
-                    else f"no credential has sub={workload.subject} and aud={AUDIENCE}")
-        for fic in fics:
-            issuer = str(fic.get("issuer"))
-            if _AKS_ISSUER.match(issuer) and not issuer.endswith("/"):
-                chain.check(f"issuer of {label(fic)}", False,
-                            f"{issuer!r} lacks the trailing '/' every AKS issuer has: the token's iss is "
-                            f"{issuer + '/'!r} and will not match")
+                    else f"no credential matches iss={' or '.join(issuers)} sub={workload.subject} aud={AUDIENCE}")
+    else:
+        _judge_without_cluster(chain, workload, fics)
     for fic in fics:
-        audiences = fic.get("audiences") or []
-        if audiences != [AUDIENCE]:
-            chain.check(f"audiences of {label(fic)}", False, f"{audiences!r} should be exactly [{AUDIENCE!r}]")
+        if _audiences(fic) != [AUDIENCE]:
+            chain.check(f"audiences of {label(fic)}", False, f"{_audiences(fic)!r} should be exactly [{AUDIENCE!r}]")
     _check_label(chain, workload)
+    _probes(chain, workload, fics, issuers or list(dict.fromkeys(str(f.get("issuer")) for f in fics)))
+    return chain
 
+
+def _judge_without_cluster(chain: Chain, workload: Workload, fics: list[Res]) -> None:
+    matching = [f for f in fics if f.get("subject") == workload.subject and AUDIENCE in _audiences(f)]
+    chain.check("a credential for this ServiceAccount", bool(matching),
+                f"{len(matching)} credential(s) with sub={workload.subject} and aud={AUDIENCE}" if matching
+                else f"no credential has sub={workload.subject} and aud={AUDIENCE}")
+    for fic in fics:
+        issuer = str(fic.get("issuer"))
+        if _AKS_ISSUER.match(issuer) and not issuer.endswith("/"):
+            chain.check(f"issuer of {label(fic)}", False,
+                        f"{issuer!r} lacks the trailing '/' every AKS issuer has: the token's iss is "
+                        f"{issuer + '/'!r} and will not match")
+
+
+def _check_tenant(chain: Chain, workload: Workload, identity: Optional[Res]) -> None:
+    tenant = workload.annotations.get(TENANT_ID_ANNOTATION)
+    real = identity.get("tenantId") if identity is not None else None
+    if tenant is None or real is None or unreadable(tenant) or unreadable(real):
+        return
+    chain.check("tenant", tenant == real, f"{TENANT_ID_ANNOTATION}={tenant}" if tenant == real
+                else f"{TENANT_ID_ANNOTATION} is {tenant} but {label(identity)} is in tenant {real}")
+
+
+def _probes(chain: Chain, workload: Workload, fics: list[Res], issuers: list[str]) -> None:
     ns2 = other(workload.namespace, "other-namespace")
     sa2 = other(workload.service_account, "other-service-account")
     first = issuers[0]
@@ -90,12 +171,11 @@ def azure_chain(name: str, workload: Workload, uami: Optional[Res], fics: list[R
         if fic.get("subject") != workload.subject:
             chain.probes.append(Probe(f"subject {fic.get('subject')} (another credential on the identity)",
                                       True, label(fic)))
-    return chain
 
 
 def _check_label(chain: Chain, workload: Workload) -> None:
     patch = workload.pod_template_patch
-    if patch is not None:
+    if isinstance(patch, dict):
         value = ((patch.get("metadata") or {}).get("labels") or {}).get(USE_LABEL)
         chain.check("pod label", value == "true",
                     f"pod_template_patch carries {USE_LABEL}: \"true\"" if value == "true"
@@ -107,30 +187,32 @@ def _check_label(chain: Chain, workload: Workload) -> None:
                     else f"a workload using {workload.service_account} lacks the pod label {USE_LABEL}: \"true\"")
 
 
-def verify_azure(resources: list[Res], workloads: list[Workload], facts: Optional[Facts] = None) -> list[Chain]:
-    uamis = [r for r in resources if r.type == UAMI]
-    fics = [r for r in resources if r.type == FIC]
-    # every --issuer that is not an EKS one (AKS in any cloud, self-managed clusters)
-    issuers = _cluster_issuers(resources) + [i for i in (facts.issuers if facts else []) if ".eks." not in i]
+def verify_azure(resources: list[Res], workloads: list[Workload], clusters: list[Cluster],
+                 facts: Optional[Facts] = None) -> list[Chain]:
+    index = Index(resources, clusters, facts)
     chains = []
     for workload in workloads:
-        client_id = workload.annotations.get(CLIENT_ID_ANNOTATION)
-        if client_id is None:
+        annotated = workload.annotations.get(CLIENT_ID_ANNOTATION)
+        if annotated is None:
             continue
-        uami = next((u for u in uamis if u.outputs.get("clientId") == client_id), None)
-        if uami is not None:
-            key = _uami_key(uami)
-            mine = [f for f in fics if (str(f.get("resourceGroupName")), str(f.get("resourceName"))) == key]
-            real_client_id = uami.outputs.get("clientId")
-        else:  # an existing identity: its credentials are the component's, its client id the component's output
-            component = workload.component
-            mine = [f for f in fics if component is not None and f.parent == component.urn]
-            real_client_id = component.outputs.get("client_id") if component else None
-            if component is None:
-                chain = Chain("azure", "workload_identity", workload.source, workload.subject)
-                chain.check("identity", True, f"identity with client id {client_id} is not in this stack")
-                chains.append(chain)
-                continue
-        name = workload.component.name if workload.component else workload.source
-        chains.append(azure_chain(name, workload, uami, mine, issuers, real_client_id))
+        identity = index.identity(annotated) if isinstance(annotated, str) else None
+        if identity is not None:
+            chains.append(azure_chain(workload, identity, _credentials_of(identity, index.fics),
+                                      identity.get("clientId") or identity.get("applicationId"), index, annotated))
+            continue
+        component = workload.component
+        if component is not None and component.outputs.get("client_id") is not None:
+            # an existing identity: its credentials are the component's, its client id the component's output
+            mine = [f for f in index.fics if f.parent == component.urn]
+            chains.append(azure_chain(workload, None, mine, component.outputs.get("client_id"), index, annotated))
+            continue
+        chain = Chain("azure", "workload_identity", workload.name, workload.subject)
+        principal = index.by_principal_id(annotated) if isinstance(annotated, str) else None
+        if principal is not None:
+            chain.check("client-id annotation", False, f"{CLIENT_ID_ANNOTATION} holds the principal (object) id of "
+                        f"{label(principal)}, not its client id {principal.get('clientId')}")
+        elif chain.readable("client-id annotation", annotated, CLIENT_ID_ANNOTATION):
+            chain.unverified("identity", f"the identity with client id {annotated} is not in this stack: its "
+                             "federated credentials cannot be checked here")
+        chains.append(chain)
     return chains

@@ -1,14 +1,13 @@
-"""Workloads (ServiceAccounts) found in a stack, and probe subjects."""
+"""Workloads (ServiceAccounts) found in a stack, the cluster each lives in, and probe subjects."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from .model import Res, component_of
-
-SA_TYPES = ("kubernetes:core/v1:ServiceAccount", "kubernetes:core/v1:ServiceAccountPatch")
-WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet", "Pod")
+from . import kinds
+from .clusters import Cluster, Placement
+from .model import SECRET, Res, is_placeholder
 
 
 @dataclass
@@ -20,30 +19,82 @@ class Workload:
     source: str
     pod_template_patch: Optional[dict[str, Any]] = None
     pod_templates: list[dict[str, Any]] = field(default_factory=list)
+    cluster: Optional[Cluster] = None
+    """The cluster of the ServiceAccount's Kubernetes provider, when the stack shows it."""
+    placement: str = ""
+    res: Optional[Res] = None
+    unknown: str = ""
+    """Why the namespace or name cannot be read ("" when both are known)."""
 
     @property
     def subject(self) -> str:
         return f"system:serviceaccount:{self.namespace}:{self.service_account}"
+
+    @property
+    def name(self) -> str:
+        return self.component.name if self.component is not None else self.source
 
 
 def other(value: str, base: str) -> str:
     return base if value != base else f"{base}-2"
 
 
-def workloads(resources: list[Res]) -> list[Workload]:
+def label(res: Optional[Res]) -> str:
+    return res.label if res is not None else "?"
+
+
+def component_of(by_urn: dict[str, Res], res: Optional[Res]) -> Optional[Res]:
+    if res is None:
+        return None
+    parent = by_urn.get(res.parent)
+    while parent is not None and parent.custom:
+        parent = by_urn.get(parent.parent)
+    return parent if parent is not None and parent.type.startswith("wid:") else None
+
+
+def _meta(res: Res) -> dict[str, Any]:
+    """Deployed metadata, with what only the inputs hold filled in."""
+    given = res.inputs.get("metadata") if isinstance(res.inputs.get("metadata"), dict) else {}
+    deployed = res.outputs.get("metadata") if isinstance(res.outputs.get("metadata"), dict) else {}
+    merged = {**given, **{k: v for k, v in deployed.items() if v is not None}}
+    return merged
+
+
+def _default_namespace(placement: Placement, res: Res) -> str:
+    provider = placement.provider_of(res)
+    namespace = provider.get("namespace") if provider is not None else None
+    return namespace if isinstance(namespace, str) and namespace else "default"
+
+
+def _name_field(value: Any, what: str) -> tuple[str, str]:
+    if isinstance(value, str) and value and not is_placeholder(value):
+        return value, ""
+    if value is SECRET:
+        return "?", f"the {what} is encrypted in this file"
+    if is_placeholder(value):
+        return str(value), f"the {what} is known only after deploy"
+    return "?", f"the {what} is {value!r}, not a name"
+
+
+def workloads(resources: list[Res], placement: Placement) -> list[Workload]:
+    by_urn = {r.urn: r for r in resources}
     found: list[Workload] = []
     covered: set[str] = set()
     for res in resources:
-        if res.type not in SA_TYPES:
+        if kinds.kubernetes_kind(res.type) not in kinds.SA_KINDS:
             continue
-        meta = res.get("metadata") or {}
-        component = component_of(resources, res)
+        meta = _meta(res)
+        namespace, why_ns = _name_field(meta.get("namespace") or _default_namespace(placement, res), "namespace")
+        name, why_name = _name_field(meta.get("name"), "ServiceAccount name")
+        component = component_of(by_urn, res)
         if component is not None:
             covered.add(component.urn)
+        annotations = meta.get("annotations")
         found.append(Workload(
-            str(meta.get("namespace") or "default"), str(meta.get("name")), dict(meta.get("annotations") or {}),
-            component, f"{res.type.split(':')[-1]} {res.name}",
-            (component.outputs.get("pod_template_patch") if component else None),
+            namespace, name, annotations if isinstance(annotations, dict) else {}, component,
+            res.label, (component.outputs.get("pod_template_patch") if component else None),
+            cluster=placement.cluster(res), placement=placement.key(res), res=res,
+            unknown="; ".join(w for w in (why_ns, why_name) if w),
         ))
     for res in resources:  # components that touch nothing in Kubernetes (service_account_mode "none")
         if res.custom or res.urn in covered or not res.type.startswith("wid:"):
@@ -53,34 +104,64 @@ def workloads(resources: list[Res]) -> list[Workload]:
             found.append(Workload(
                 str(out["namespace"]), str(out["service_account_name"]),
                 dict(out.get("service_account_annotations") or {}), res,
-                f"{res.type.split(':')[-1]} {res.name} (annotations output only)",
-                out.get("pod_template_patch"),
+                f"{res.label} (annotations output only)", out.get("pod_template_patch"),
+                placement=f"<component {res.urn}>",
             ))
-    templates = pod_templates(resources)
+    found += _helm_workloads(resources, placement)
+    templates = pod_templates(resources, placement)
     for workload in found:
-        workload.pod_templates = [t for ns, t in templates
-                                  if ns == workload.namespace
+        workload.pod_templates = [t for key, ns, t in templates
+                                  if key == workload.placement and ns == workload.namespace
                                   and (t.get("spec") or {}).get("serviceAccountName") == workload.service_account]
     return found
 
 
-def pod_templates(resources: list[Res]) -> list[tuple[str, dict[str, Any]]]:
-    """(namespace, pod template) of every workload resource in the stack."""
+def _helm_workloads(resources: list[Res], placement: Placement) -> list[Workload]:
+    """A Helm release's ServiceAccount, as far as its values show it."""
     out = []
     for res in resources:
-        if not res.type.startswith("kubernetes:") or res.type.rsplit(":", 1)[-1] not in WORKLOAD_KINDS:
+        if res.type not in kinds.HELM_RELEASE:
             continue
-        meta = res.get("metadata") or {}
-        spec = res.get("spec") or {}
-        if res.type.endswith(":Pod"):
-            template = {"metadata": meta, "spec": spec}
-        elif res.type.endswith(":CronJob"):
-            template = ((spec.get("jobTemplate") or {}).get("spec") or {}).get("template") or {}
-        else:
-            template = spec.get("template") or {}
-        out.append((str(meta.get("namespace") or "default"), template))
+        values = res.get("values") if isinstance(res.get("values"), dict) else {}
+        sa = values.get("serviceAccount") if isinstance(values.get("serviceAccount"), dict) else {}
+        annotations = sa.get("annotations") if isinstance(sa.get("annotations"), dict) else {}
+        if not annotations:
+            continue
+        namespace, why_ns = _name_field(res.get("namespace") or "default", "release namespace")
+        name, why_name = _name_field(sa.get("name"), "ServiceAccount name in the chart values (serviceAccount.name)")
+        out.append(Workload(namespace, name, annotations, None, f"{res.label} values.serviceAccount",
+                            cluster=placement.cluster(res), placement=placement.key(res), res=res,
+                            unknown="; ".join(w for w in (why_ns, why_name) if w)))
     return out
 
 
-def label(res: Optional[Res]) -> str:
-    return f"{res.type.split(':')[-1]} {res.name!r}" if res is not None else "?"
+def pod_templates(resources: list[Res], placement: Placement) -> list[tuple[str, str, dict[str, Any]]]:
+    """(cluster key, namespace, pod template) of every workload resource in the stack."""
+    out = []
+    for res in resources:
+        kind = kinds.kubernetes_kind(res.type)
+        if kind not in kinds.WORKLOAD_KINDS:
+            continue
+        meta = _meta(res)
+        spec = res.get("spec") if isinstance(res.get("spec"), dict) else {}
+        if kind == "Pod":
+            template = {"metadata": meta, "spec": spec}
+        elif kind == "CronJob":
+            template = ((spec.get("jobTemplate") or {}).get("spec") or {}).get("template") or {}
+        else:
+            template = spec.get("template") or {}
+        if isinstance(template, dict):
+            out.append((placement.key(res), str(meta.get("namespace") or _default_namespace(placement, res)), template))
+    return out
+
+
+def candidate_clusters(workload: Workload, clusters: list[Cluster], cloud: str) -> tuple[list[Cluster], bool]:
+    """The clusters the workload may run in, and whether that is assumed rather than shown.
+
+    Shown: the ServiceAccount's Kubernetes provider is built from the cluster. Assumed: the
+    provider is tied to no cluster of the stack, so any of the stack's clusters of this cloud
+    may be the one (a FAIL of every one still proves the chain broken).
+    """
+    if workload.cluster is not None:
+        return [workload.cluster], False
+    return [c for c in clusters if c.cloud == cloud], True

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Optional
+from datetime import datetime, timezone
+from typing import Any, Optional
 
-from .common import Workload, label, other
-from .model import Chain, Facts, Probe, Res
+from . import kinds
+from .clusters import Cluster
+from .common import Workload, candidate_clusters, label, other
+from .model import Chain, Facts, Probe, Res, unreadable
 
 GSA_ANNOTATION = "iam.gke.io/gcp-service-account"
 WIU = "roles/iam.workloadIdentityUser"
 NODE_SELECTOR = "iam.gke.io/gke-metadata-server-enabled"
-ACCOUNT = "gcp:serviceaccount/account:Account"
-SA_MEMBER = "gcp:serviceaccount/iAMMember:IAMMember"
-SA_BINDING = "gcp:serviceaccount/iAMBinding:IAMBinding"
-SA_POLICY = "gcp:serviceaccount/iAMPolicy:IAMPolicy"
-CLUSTER = "gcp:container/cluster:Cluster"
 _MEMBER = re.compile(r"^serviceAccount:(?P<pool>[^\[]+\.svc\.id\.goog)\[(?P<ns>[^/\]]+)/(?P<ksa>[^\]]+)\]$")
+POOL = re.compile(r"^(?:[a-z][-a-z0-9.]*[a-z0-9]:)?[a-z][-a-z0-9]{4,28}[a-z0-9]\.svc\.id\.goog$")
+"""A GKE workload pool: <project id>.svc.id.goog (a domain-scoped project keeps its domain)."""
+_EXPIRY = re.compile(r'^\s*request\.time\s*<\s*timestamp\(\s*"([^"]+)"\s*\)\s*$')
 _PRINCIPAL = re.compile(
     r"^principal://iam\.googleapis\.com/projects/(?P<number>[^/]+)/locations/global/workloadIdentityPools/"
     r"(?P<pool>[^/]+)/subject/ns/(?P<ns>[^/]+)/sa/(?P<ksa>[^/]+)$"
@@ -32,28 +33,34 @@ def grants(resources: list[Res]) -> list[tuple[Res, str, str]]:
     """(resource, role, member) of every additive or authoritative IAM grant in the stack."""
     out = []
     for res in resources:
-        if not res.type.startswith("gcp:"):
+        if not kinds.is_gcp_grant(res.type):
             continue
         role = res.get("role")
         if res.get("member") and role:
             out.append((res, str(role), str(res.get("member"))))
-        elif res.get("members") and role:
+        elif isinstance(res.get("members"), list) and role:
             out += [(res, str(role), str(m)) for m in res.get("members")]
         elif res.get("policyData"):
             try:
                 policy = json.loads(res.get("policyData")) if isinstance(res.get("policyData"), str) else res.get("policyData")
             except ValueError:
                 continue
-            for binding in policy.get("bindings", []):
+            for binding in (policy.get("bindings", []) if isinstance(policy, dict) else []):
                 out += [(res, str(binding.get("role")), str(m)) for m in binding.get("members", [])]
     return out
+
+
+def pool_member(member: str) -> Optional[re.Match[str]]:
+    """The parts of a ``serviceAccount:<pool>[<ns>/<ksa>]`` member whose pool has a pool's shape."""
+    m = _MEMBER.match(member)
+    return m if m and POOL.match(m["pool"]) else None
 
 
 def member_admits(member: str, pool: str, namespace: str, ksa: str, number: Optional[str] = None) -> bool:
     """Whether a granted member string covers the KSA ``<pool>[<ns>/<ksa>]``."""
     if member in ("allUsers", "allAuthenticatedUsers"):
         return True
-    m = _MEMBER.match(member)
+    m = pool_member(member)
     if m:
         return (m["pool"], m["ns"], m["ksa"]) == (pool, namespace, ksa)
     m = _PRINCIPAL.match(member)
@@ -66,17 +73,37 @@ def member_admits(member: str, pool: str, namespace: str, ksa: str, number: Opti
 
 
 def _targets_account(res: Res, account: Optional[Res], email: str) -> bool:
-    if res.type.startswith(("gcp:projects/", "gcp:folder/", "gcp:organizations/")):
+    if kinds.is_broad_gcp_scope(res.type):
         return True  # granted on a whole project/folder/organization: covers every service account in it
     target = str(res.get("serviceAccountId") or "")
-    if account is not None and target in {str(account.outputs.get("name")), str(account.outputs.get("id")), account.urn}:
+    if account is not None and target in {str(account.get("name")), str(account.get("id")), account.urn}:
         return True
     return target.endswith(f"/serviceAccounts/{email}") or target == email
 
 
+def condition_state(res: Res, now: Optional[datetime] = None) -> tuple[Optional[bool], str]:
+    """Whether an IAM condition on a grant holds: True (none), False (expired), None (not evaluated)."""
+    condition = res.get("condition")
+    if not condition:
+        return True, ""
+    expression = str(condition.get("expression", "")) if isinstance(condition, dict) else str(condition)
+    m = _EXPIRY.match(expression)
+    if m:
+        try:
+            until = datetime.fromisoformat(m.group(1).replace("Z", "+00:00"))
+        except ValueError:
+            return None, f"condition {expression!r} is not evaluated offline"
+        if until.tzinfo is None:
+            until = until.replace(tzinfo=timezone.utc)
+        if until <= (now or datetime.now(timezone.utc)):
+            return False, f"its condition expired at {m.group(1)}"
+        return True, ""
+    return None, f"condition {expression!r} is not evaluated offline"
+
+
 def _check_selector(chain: Chain, workload: Workload, autopilot: Optional[bool]) -> None:
     patch = workload.pod_template_patch
-    if patch is None:
+    if not isinstance(patch, dict):
         return
     selector = ((patch.get("spec") or {}).get("nodeSelector") or {}).get(NODE_SELECTOR)
     if autopilot:
@@ -90,52 +117,107 @@ def _check_selector(chain: Chain, workload: Workload, autopilot: Optional[bool])
                     else "no node selector: right only on Autopilot clusters")
 
 
-def _cluster_facts(resources: list[Res]) -> tuple[list[str], Optional[bool]]:
-    """The clusters' workload pools, and whether they are Autopilot (None when unknown or mixed)."""
-    pools, modes = [], set()
-    for res in resources:
-        if res.type == CLUSTER:
-            pool = (res.get("workloadIdentityConfig") or {}).get("workloadPool")
-            if pool:
-                pools.append(str(pool))
-            modes.add(bool(res.get("enableAutopilot")))
-    return pools, (modes.pop() if len(modes) == 1 else None)
+class Index:
+    def __init__(self, resources: list[Res], clusters: list[Cluster], facts: Optional[Facts]) -> None:
+        self.accounts = [r for r in resources if r.type == kinds.GSA]
+        self.grants = grants(resources)
+        self.clusters = [c for c in clusters if c.cloud == "gcp"]
+        self.pinned = list(facts.workload_pools) if facts else []
+        self.numbers = tuple(facts.project_numbers) if facts else ()
 
 
-def gsa_chain(name: str, workload: Workload, email: str, account: Optional[Res],
-              all_grants: list[tuple[Res, str, str]], pools: list[str], autopilot: Optional[bool]) -> Chain:
-    chain = Chain("gcp", "gsa", name, f"{workload.namespace}/{workload.service_account}")
-    wiu = [(r, m) for r, role, m in all_grants if role == WIU and _targets_account(r, account, email)]
-    if pools:  # the workload runs in a cluster of at least one known pool
-        pool = next((p for p in pools if any(member_admits(m, p, workload.namespace, workload.service_account)
-                                              for _, m in wiu)), pools[0])
-    else:
-        pool = next((m_["pool"] for _, m in wiu if (m_ := _MEMBER.match(m))
-                     and (m_["ns"], m_["ksa"]) == (workload.namespace, workload.service_account)), None)
-    wanted = f"serviceAccount:{pool}[{workload.namespace}/{workload.service_account}]"
-    admitted = pool is not None and any(member_admits(m, pool, workload.namespace, workload.service_account) for _, m in wiu)
-    if not chain.check("workloadIdentityUser grant", admitted,
-                       f"{WIU} on {email} for {wanted}" if admitted
-                       else f"no {WIU} grant on {email} admits {wanted}" if pool
-                       else f"no {WIU} grant on {email} names [{workload.namespace}/{workload.service_account}]"):
+def _pools(chain: Chain, workload: Workload, index: Index, hint: Optional[str]) -> tuple[list[str], Optional[bool]]:
+    """Workload pools the KSA may be in (judged), and whether the cluster is Autopilot."""
+    if workload.cluster is None and index.pinned:
+        chain.check("workload pool", True, f"pinned with --workload-pool: {' or '.join(index.pinned)}")
+        return index.pinned, None
+    found, assumed = candidate_clusters(workload, index.clusters, "gcp")
+    working = [c for c in found if not c.feature_off]
+    for cluster in found:
+        if cluster.feature_off and (not assumed or not working):
+            chain.check(f"workload identity on {cluster.label}", False,
+                        f"{cluster.label} has no {cluster.feature_off}: workload identity is off, pods cannot "
+                        "use a Google service account through it")
+    modes = {c.autopilot for c in working}
+    autopilot = modes.pop() if len(modes) == 1 else None
+    if working and assumed:
+        chain.unverified("cluster", "the ServiceAccount's Kubernetes provider is not tied to a cluster of this stack; "
+                         f"judged against {' or '.join(c.label for c in working)}; pass --workload-pool to pin it")
+    elif working:
+        chain.check("cluster", True, f"the ServiceAccount is on {working[0].label} (pool {working[0].pool})")
+    if working:
+        return [c.pool for c in working if c.pool], autopilot
+    if not found:
+        chain.unverified("workload pool", f"{hint or 'the pool'} taken from the grant: the cluster is not in this "
+                         "stack; pass --workload-pool <cluster project>.svc.id.goog to pin it")
+        return ([hint] if hint else []), None
+    return [], autopilot
+
+
+def gsa_chain(workload: Workload, email: Any, account: Optional[Res], index: Index) -> Chain:
+    chain = Chain("gcp", "gsa", workload.name, f"{workload.namespace}/{workload.service_account}")
+    if workload.unknown:
+        chain.unverified("ServiceAccount", f"{workload.source}: {workload.unknown}")
         return chain
-    if not pools:
-        chain.check("workload pool", True, f"{pool} taken from the grant: no cluster in the stack; pass "
-                    "--workload-pool <cluster project>.svc.id.goog to pin it")
-    exact = [m for _, m in wiu if m == f"serviceAccount:{pool}[{workload.namespace}/{workload.service_account}]"]
-    chain.check("exact member", bool(exact), "the grant names exactly one KSA" if exact
-                else "the KSA is admitted only through a broader member")
-    for res, _member in wiu:
-        if res.type.startswith(("gcp:projects/", "gcp:folder/", "gcp:organizations/")):
-            chain.check(f"scope of {label(res)}", False, f"{WIU} is granted on a whole project/folder/organization: "
-                        "grant it on the one Google service account")
+    if not chain.readable("GSA annotation", email, GSA_ANNOTATION, placeholder_ok=account is not None):
+        return chain
+    shaped = isinstance(email, str) and ("@" in email or account is not None)
+    if not chain.check("GSA annotation", shaped, f"{GSA_ANNOTATION}={email}" if shaped
+                       else f"{GSA_ANNOTATION} is {email!r}, not a service account email"):
+        return chain
+    if account is None:
+        chain.unverified("Google service account", f"{email} is not in this stack: whether it exists and is enabled "
+                         "is not checked here")
+    else:
+        chain.check("Google service account", account.get("disabled") is not True,
+                    f"{account.label} ({email})" if account.get("disabled") is not True
+                    else f"{account.label} is disabled: it issues no tokens")
+    wiu = [(r, m) for r, role, m in index.grants if role == WIU and _targets_account(r, account, email)]
+    for res, _ in wiu:
+        chain.uses(res, "member", "members", "policyData")
+    hint = next((m_["pool"] for _, m in wiu if (m_ := pool_member(m))
+                 and (m_["ns"], m_["ksa"]) == (workload.namespace, workload.service_account)), None)
+    pools, autopilot = _pools(chain, workload, index, hint)
+    _judge_grant(chain, workload, str(email), wiu, pools)
     _check_selector(chain, workload, autopilot)
-    _probes(chain, workload, pool, [(r, m) for r, m in wiu])
-    mine = f"serviceAccount:{pool}[{workload.namespace}/{workload.service_account}]"
+    if pools:
+        _probes(chain, workload, pools[0], wiu)
     for res, member in wiu:  # other KSAs granted on the same GSA share its access
-        if _MEMBER.match(member) and member != mine:
+        m = _MEMBER.match(member)
+        if m and (m["ns"], m["ksa"]) != (workload.namespace, workload.service_account):
             chain.probes.append(Probe(f"{member} (another member of the grant)", True, label(res)))
     return chain
+
+
+def _judge_grant(chain: Chain, workload: Workload, email: str, wiu: list[tuple[Res, str]], pools: list[str]) -> None:
+    ksa = f"[{workload.namespace}/{workload.service_account}]"
+    admitting = [(r, m, p) for p in pools for r, m in wiu if member_admits(m, p, workload.namespace, workload.service_account)]
+    live = [(r, m, p) for r, m, p in admitting if condition_state(r)[0] is not False]
+    if not live:
+        bad_pools = [m for _, m in wiu if _MEMBER.match(m) and not pool_member(m)]
+        expired = [f"{label(r)}: {condition_state(r)[1]}" for r, _, _ in admitting]
+        why = (f"; {', '.join(bad_pools)} names no workload pool (<project id>.svc.id.goog)" if bad_pools else "") + (
+            f"; {'; '.join(expired)}" if expired else "")
+        target = " or ".join(f"serviceAccount:{p}{ksa}" for p in pools) if pools else f"any pool's {ksa}"
+        chain.check("workloadIdentityUser grant", False, f"no {WIU} grant on {email} admits {target}{why}")
+        return
+    for res, _, _ in live:
+        state, why = condition_state(res)
+        if state is None:
+            chain.unverified(f"condition of {label(res)}", why)
+    res, member, pool = live[0]
+    chain.check("workloadIdentityUser grant", True, f"{WIU} on {email} for serviceAccount:{pool}{ksa} ({label(res)})")
+    exact = [m for _, m, p in live if m == f"serviceAccount:{p}{ksa}"]
+    chain.check("exact member", bool(exact), "the grant names exactly one KSA" if exact
+                else "the KSA is admitted only through a broader member")
+    for res, _ in wiu:
+        if kinds.is_broad_gcp_scope(res.type):
+            chain.check(f"scope of {label(res)}", False, f"{WIU} is granted on a whole project/folder/organization: "
+                        "grant it on the one Google service account")
+        elif res.type.endswith((":IAMBinding", ":IAMPolicy")):
+            note = f"{label(res)} is authoritative: it replaces {WIU} grants made elsewhere on {email}"
+            if note not in chain.notes:
+                chain.notes.append(note)
 
 
 def _probes(chain: Chain, workload: Workload, pool: str, members: list[tuple[Res, str]], number: Optional[str] = None) -> None:
@@ -151,58 +233,59 @@ def _probes(chain: Chain, workload: Workload, pool: str, members: list[tuple[Res
         chain.probes.append(Probe(description, hit is not None, label(hit) if hit else ""))
 
 
-def direct_chain(name: str, namespace: str, ksa: str, principal: str,
-                 all_grants: list[tuple[Res, str, str]], workload: Optional[Workload], autopilot: Optional[bool],
-                 pools: tuple[str, ...] = (), numbers: tuple[str, ...] = ()) -> Chain:
+def direct_chain(name: str, namespace: str, ksa: str, principal: str, index: Index,
+                 workload: Optional[Workload]) -> Chain:
     chain = Chain("gcp", "direct", name, f"{namespace}/{ksa}")
     m = _PRINCIPAL.match(principal)
     if not chain.check("principal", m is not None and (m["ns"], m["ksa"]) == (namespace, ksa),
                        f"{principal}" if m else f"{principal!r} is not a principal:// KSA identifier"):
         return chain
-    if pools:
+    if not chain.check("pool shape", POOL.match(m["pool"]) is not None, m["pool"] if POOL.match(m["pool"])
+                       else f"{m['pool']!r} is not a workload pool (<project id>.svc.id.goog)"):
+        return chain
+    subject = workload or Workload(namespace, ksa, {}, None, "")
+    pools, autopilot = _pools(chain, subject, index, m["pool"])
+    if pools and (subject.cluster is not None or index.pinned or index.clusters):
         chain.check("workload pool", m["pool"] in pools, f"{m['pool']}" if m["pool"] in pools
                     else f"the principal names pool {m['pool']!r}, the cluster's is {pools[0]!r}")
-    if numbers:
-        chain.check("project number", m["number"] in numbers, f"{m['number']}" if m["number"] in numbers
-                    else f"the principal names project {m['number']}, the cluster's project is {numbers[0]}")
-    mine = [(r, member) for r, _, member in all_grants if member == principal]
+    if index.numbers:
+        chain.check("project number", m["number"] in index.numbers, f"{m['number']}" if m["number"] in index.numbers
+                    else f"the principal names project {m['number']}, the cluster's project is {index.numbers[0]}")
+    else:
+        chain.unverified("project number", f"{m['number']} is taken on trust: a GKE cluster's state does not hold its "
+                         "project's number; pass --project-number to check it")
+    mine = [(r, member) for r, _, member in index.grants if member == principal]
     chain.check("grants", bool(mine), f"{len(mine)} grant(s) to the principal" if mine else "no grant names the principal")
     if workload is not None:
         _check_selector(chain, workload, autopilot)
         chain.check("no GSA annotation", GSA_ANNOTATION not in workload.annotations,
                     "direct access needs no annotation" if GSA_ANNOTATION not in workload.annotations
                     else f"{GSA_ANNOTATION} is set: the pod would impersonate that GSA instead")
-    members = [(r, member) for r, _, member in all_grants if member.startswith(("principal://", "principalSet://"))]
-    fake = Workload(namespace, ksa, {}, None, "")
-    _probes(chain, fake, m["pool"], members, m["number"])
+    members = [(r, member) for r, _, member in index.grants if member.startswith(("principal://", "principalSet://"))]
+    _probes(chain, subject, m["pool"], members, m["number"])
     return chain
 
 
-def verify_gcp(resources: list[Res], workloads: list[Workload], facts: Optional[Facts] = None) -> list[Chain]:
-    accounts = [r for r in resources if r.type == ACCOUNT]
-    all_grants = grants(resources)
-    pools, autopilot = _cluster_facts(resources)
-    pools += facts.workload_pools if facts else []
-    numbers = tuple(facts.project_numbers) if facts else ()
+def verify_gcp(resources: list[Res], workloads: list[Workload], clusters: list[Cluster],
+               facts: Optional[Facts] = None) -> list[Chain]:
+    index = Index(resources, clusters, facts)
     chains = []
     for workload in workloads:
         email = workload.annotations.get(GSA_ANNOTATION)
-        if not email:
+        if email is None:
             continue
-        account = next((a for a in accounts if a.outputs.get("email") == email), None)
-        name = workload.component.name if workload.component else workload.source
-        chains.append(gsa_chain(name, workload, str(email), account, all_grants, pools, autopilot))
+        account = next((a for a in index.accounts if a.get("email") == email and not unreadable(email, True)), None)
+        chains.append(gsa_chain(workload, email, account, index))
     seen: set[str] = set()
     for workload in workloads:  # direct mode components
         member = (workload.component.outputs.get("member") if workload.component else None) or ""
         if str(member).startswith("principal://"):
             seen.add(member)
             chains.append(direct_chain(workload.component.name, workload.namespace, workload.service_account,
-                                       member, all_grants, workload, autopilot, tuple(pools), numbers))
-    for _res, _role, member in all_grants:  # hand-built direct grants
+                                       member, index, workload))
+    for _res, _role, member in index.grants:  # hand-built direct grants
         m = _PRINCIPAL.match(member)
         if m and member not in seen:
             seen.add(member)
-            chains.append(direct_chain(member.rsplit("/subject/", 1)[-1], m["ns"], m["ksa"], member,
-                                       all_grants, None, autopilot, tuple(pools), numbers))
+            chains.append(direct_chain(member.rsplit("/subject/", 1)[-1], m["ns"], m["ksa"], member, index, None))
     return chains

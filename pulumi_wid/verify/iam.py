@@ -14,7 +14,9 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, Optional
 
-_UNSUPPORTED = "unsupported"
+class MalformedPolicy(ValueError):
+    """A policy IAM itself would refuse: verify names it instead of guessing."""
+
 UNKNOWN = "\x00unknown offline\x00"
 """A context value the request carries but verify cannot know offline (a pod's name, a cluster's ARN)."""
 
@@ -26,8 +28,37 @@ def as_list(value: Any) -> list[Any]:
 
 
 def glob(pattern: str, value: str, ignore_case: bool = False) -> bool:
-    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.fullmatch(regex, value, re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL) is not None
+    """IAM's ``*``/``?`` wildcard match, in O(len(pattern) * len(value)) at worst.
+
+    A regex with one ``.*`` per ``*`` backtracks exponentially on a hostile pattern
+    (10 stars took seconds); this is the classic two-pointer walk with one
+    backtrack point.
+    """
+    if ignore_case:
+        pattern, value = pattern.lower(), value.lower()
+    if "*" not in pattern and "?" not in pattern:
+        return pattern == value
+    p = v = 0
+    star, mark = -1, 0
+    while v < len(value):
+        if p < len(pattern) and pattern[p] == "*":
+            star, mark = p, v
+            p += 1
+        elif p < len(pattern) and (pattern[p] == "?" or pattern[p] == value[v]):
+            p += 1
+            v += 1
+        elif star >= 0:
+            p, mark = star + 1, mark + 1
+            v = mark
+        else:
+            return False
+    while p < len(pattern) and pattern[p] == "*":
+        p += 1
+    return p == len(pattern)
+
+
+class Suffix(str):
+    """A context value verify knows only the end of (a cluster ARN whose region or account is unknown)."""
 
 
 def _match_one(base: str, pattern: str, value: str) -> bool:
@@ -62,11 +93,13 @@ def condition_holds(condition: Optional[Mapping[str, Any]], context: Mapping[str
     """
     if not condition:
         return True, ""
+    if not isinstance(condition, Mapping):
+        raise MalformedPolicy(f"Condition is a {type(condition).__name__}, not an object of operators")
     ctx = {k.lower(): as_list(v) for k, v in context.items()}
     unknown = ""
     for operator, block in condition.items():
         if not isinstance(block, Mapping):
-            return False, f"malformed condition {operator}"
+            raise MalformedPolicy(f"condition {operator} is a {type(block).__name__}, not an object of keys")
         qualifier, _, op = operator.rpartition(":")
         if_exists = op.endswith("IfExists")
         op = op.removesuffix("IfExists")
@@ -88,6 +121,16 @@ def condition_holds(condition: Optional[Mapping[str, Any]], context: Mapping[str
             if UNKNOWN in values:
                 unknown = f"{key} is not known offline"
                 continue
+            partial = [v for v in values if isinstance(v, Suffix)]
+            if partial:
+                base = _NEGATED.get(op, op)
+                possible = any(_may_match(base, p, str(v)) for p in patterns for v in partial)
+                if possible:
+                    unknown = f"{key} is known only in part offline"
+                    continue
+                if op in _NEGATED:
+                    continue
+                return False, f"{operator} on {key}"
             try:
                 if op in _NEGATED:
                     base = _NEGATED[op]
@@ -102,6 +145,15 @@ def condition_holds(condition: Optional[Mapping[str, Any]], context: Mapping[str
             if not ok:
                 return False, f"{operator} on {key}"
     return (None, unknown) if unknown else (True, "")
+
+
+def _may_match(base: str, pattern: str, suffix: str) -> bool:
+    """Whether some value ending with ``suffix`` could match ``pattern``."""
+    if "*" in pattern or "?" in pattern:
+        return True
+    if base.endswith("IgnoreCase"):
+        return pattern.lower().endswith(suffix.lower())
+    return pattern.endswith(suffix)
 
 
 def _principal_matches(principal: Any, kind: str, value: str) -> bool:
@@ -127,7 +179,11 @@ def _action_matches(statement: Mapping[str, Any], action: str) -> bool:
 def statements(policy: Any) -> list[Mapping[str, Any]]:
     if not isinstance(policy, Mapping):
         return []
-    return [s for s in as_list(policy.get("Statement")) if isinstance(s, Mapping)]
+    found = as_list(policy.get("Statement"))
+    for index, statement in enumerate(found):
+        if not isinstance(statement, Mapping):
+            raise MalformedPolicy(f"statement {index} is a {type(statement).__name__}, not an object")
+    return found
 
 
 def describe(index: int, statement: Mapping[str, Any]) -> str:

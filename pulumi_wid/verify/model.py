@@ -1,11 +1,58 @@
-"""What verify works on (resources from a plan or a state file) and what it reports."""
+"""What verify works on (resources from a plan or a state file) and what it reports.
+
+A chain has three verdicts: PASS when every link is proven from the stack (or from
+facts pinned on the command line), FAIL when a link is proven wrong, UNVERIFIED
+when a link cannot be seen. UNVERIFIED never counts as passing.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Optional
+
+PASS, FAIL, UNVERIFIED = "PASS", "FAIL", "UNVERIFIED"
+OK = "ok"
+_PLACEHOLDER = re.compile(r"<[^<>]*known after deploy>")
+
+
+class Secret:
+    """A value the file holds encrypted: verify cannot read it."""
+
+    _instance: Optional[Secret] = None
+
+    def __new__(cls) -> Secret:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "<secret: encrypted in this file>"
+
+    __str__ = __repr__
+
+
+SECRET = Secret()
+
+
+def is_placeholder(value: Any) -> bool:
+    """A value ``pulumi-wid plan`` shows as known only after deploy."""
+    return isinstance(value, str) and _PLACEHOLDER.search(value) is not None
+
+
+def unreadable(value: Any, placeholder_ok: bool = False) -> Optional[str]:
+    """Why a value cannot be judged (encrypted, known only after deploy), or None.
+
+    ``placeholder_ok``: the value is only compared with the same output elsewhere (an ARN
+    or client id looked up by equality), so a plan's placeholder, which names the resource
+    it comes from, identifies it as well as the value would.
+    """
+    if value is SECRET or (isinstance(value, (list, tuple)) and SECRET in value):
+        return "is encrypted in this file (export with --show-secrets to check it)"
+    if is_placeholder(value) and not placeholder_ok:
+        return "is known only after deploy"
+    return None
 
 
 @dataclass
@@ -13,18 +60,39 @@ class Res:
     """One resource, as recorded by the mock runtime or exported by ``pulumi stack export``."""
 
     type: str
+    """Type token by meaning (versioned azure-native modules folded into their module)."""
     name: str
     urn: str
     inputs: dict[str, Any]
     outputs: dict[str, Any]
     parent: str = ""
     custom: bool = True
+    provider: str = ""
+    """Reference (``urn::id``) of the resource's provider; "" for the default provider."""
+    dependencies: tuple[str, ...] = ()
+    pending_delete: bool = False
+    """Marked ``delete: true``: replaced, but still in the cloud until Pulumi deletes it."""
+    raw_type: str = ""
 
     def get(self, key: str, default: Any = None) -> Any:
-        """An input, else the same-named output (state files carry both)."""
-        if key in self.inputs and self.inputs[key] is not None:
-            return self.inputs[key]
-        return self.outputs.get(key, default)
+        """What is deployed (the output), else the input."""
+        value = self.outputs.get(key)
+        if value is None:
+            value = self.inputs.get(key)
+        return default if value is None else value
+
+    def drifted(self, key: str) -> bool:
+        """Whether the deployed value differs from the program's input (after ``pulumi refresh``)."""
+        if key not in self.inputs or key not in self.outputs:
+            return False
+        given, deployed = self.inputs[key], self.outputs[key]
+        if given is None or deployed is None:
+            return False
+        return parse_json_field(given) != parse_json_field(deployed)
+
+    @property
+    def label(self) -> str:
+        return f"{self.type.rsplit(':', 1)[-1]} {self.name!r}" + (" (pending deletion)" if self.pending_delete else "")
 
 
 @dataclass
@@ -32,7 +100,7 @@ class Facts:
     """What the stack may not hold but the cluster is: given on the command line."""
 
     issuers: list[str] = field(default_factory=list)
-    """OIDC issuer URLs of the clusters (AKS: compared character for character)."""
+    """OIDC issuer URLs of the clusters (compared character for character)."""
     workload_pools: list[str] = field(default_factory=list)
     """GKE workload pools (<cluster project id>.svc.id.goog)."""
     project_numbers: list[str] = field(default_factory=list)
@@ -42,8 +110,13 @@ class Facts:
 @dataclass
 class Check:
     name: str
-    ok: bool
+    status: str
+    """"ok", "FAIL" or "UNVERIFIED"."""
     detail: str
+
+    @property
+    def ok(self) -> bool:
+        return self.status == OK
 
 
 @dataclass
@@ -51,7 +124,8 @@ class Probe:
     """A token that must be refused, and what (if anything) would accept it."""
 
     description: str
-    accepted: bool
+    accepted: Optional[bool]
+    """True: accepted (the chain fails); False: refused; None: cannot tell offline."""
     by: str = ""
 
 
@@ -63,18 +137,49 @@ class Chain:
     subject: str
     checks: list[Check] = field(default_factory=list)
     probes: list[Probe] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        if any(c.status == FAIL for c in self.checks) or any(p.accepted for p in self.probes):
+            return FAIL
+        if any(c.status == UNVERIFIED for c in self.checks) or any(p.accepted is None for p in self.probes):
+            return UNVERIFIED
+        return PASS
 
     @property
     def ok(self) -> bool:
-        return all(c.ok for c in self.checks) and not any(p.accepted for p in self.probes)
+        return self.status == PASS
 
     def check(self, name: str, ok: bool, detail: str) -> bool:
-        self.checks.append(Check(name, ok, detail))
+        self.checks.append(Check(name, OK if ok else FAIL, detail))
         return ok
 
+    def unverified(self, name: str, detail: str) -> None:
+        self.checks.append(Check(name, UNVERIFIED, detail))
+
+    def readable(self, name: str, value: Any, what: str, placeholder_ok: bool = False) -> bool:
+        """False (with an UNVERIFIED check) when ``value`` cannot be read offline."""
+        why = unreadable(value, placeholder_ok)
+        if why:
+            self.unverified(name, f"{what} {why}")
+        return why is None
+
+    def uses(self, res: Optional[Res], *keys: str) -> None:
+        """Note what verify read of ``res`` that a reviewer must know: drift, pending deletion."""
+        if res is None:
+            return
+        for key in keys:
+            if res.drifted(key):
+                note = (f"{res.label}: the deployed {key} differs from the program's input (drift, as after "
+                        "`pulumi refresh`); verified what is deployed")
+                if note not in self.notes:
+                    self.notes.append(note)
+
     def reasons(self) -> list[str]:
-        out = [f"{c.name}: {c.detail}" for c in self.checks if not c.ok]
+        out = [f"{c.name}: {c.detail}" for c in self.checks if c.status != OK]
         out += [f"probe '{p.description}' is accepted by {p.by}" for p in self.probes if p.accepted]
+        out += [f"probe '{p.description}': {p.by}" for p in self.probes if p.accepted is None]
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -83,9 +188,12 @@ class Chain:
             "kind": self.kind,
             "name": self.name,
             "subject": self.subject,
-            "status": "PASS" if self.ok else "FAIL",
-            "checks": [c.__dict__ for c in self.checks],
-            "probes": [p.__dict__ for p in self.probes],
+            "status": self.status,
+            "checks": [{"name": c.name, "status": c.status, "ok": c.ok, "detail": c.detail} for c in self.checks],
+            "probes": [{"description": p.description,
+                        "status": "accepted" if p.accepted else "refused" if p.accepted is False else "unknown",
+                        "accepted": p.accepted, "by": p.by} for p in self.probes],
+            "notes": list(self.notes),
         }
 
 
@@ -98,50 +206,27 @@ def parse_json_field(value: Any) -> Any:
     return value
 
 
-def from_plan(plan: Any) -> list[Res]:
+class StateError(Exception):
+    """A state file that cannot be read: one line naming the file or resource and what is wrong."""
+
+
+class Resources(list):
+    """Resources of one stack, with notes on the stack as a whole (pending operations)."""
+
+    notes: list[str]
+
+    def __init__(self, items: Any = (), notes: Optional[list[str]] = None) -> None:
+        super().__init__(items)
+        self.notes = list(notes or [])
+
+
+def from_plan(plan: Any) -> Resources:
     """Resources recorded by ``pulumi-wid plan`` (component outputs attached)."""
+    from .kinds import canonical
+
     out = []
     for r in sorted(plan.resources, key=lambda r: r.urn):  # registration order is asynchronous
         outputs = plan.component_outputs.get(r.urn, {}) if not r.custom else dict(r.outputs)
-        out.append(Res(r.type, r.name, r.urn, dict(r.inputs), outputs, r.parent, r.custom))
-    return out
-
-
-class StateError(Exception):
-    pass
-
-
-def load_state(path: str | Path) -> list[Res]:
-    """Resources of a ``pulumi stack export`` file (version 3 deployments)."""
-    try:
-        data = json.loads(Path(path).read_text())
-    except OSError as error:
-        raise StateError(f"{path}: cannot read ({error.strerror})") from None
-    except ValueError as error:
-        raise StateError(f"{path}: not JSON ({error})") from None
-    deployment = data.get("deployment", data) if isinstance(data, dict) else None
-    resources = deployment.get("resources") if isinstance(deployment, dict) else None
-    if not isinstance(resources, list):
-        raise StateError(f"{path}: no deployment.resources: expected the output of `pulumi stack export`")
-    out = []
-    for item in resources:
-        urn = item.get("urn", "")
-        typ = item.get("type", "")
-        if typ.startswith("pulumi:providers:") or typ == "pulumi:pulumi:Stack":
-            continue
-        name = urn.rsplit("::", 1)[-1] if urn else typ
-        out.append(
-            Res(typ, name, urn, dict(item.get("inputs") or {}), dict(item.get("outputs") or {}),
-                item.get("parent", ""), bool(item.get("custom", True)))
-        )
-    return out
-
-
-def component_of(resources: list[Res], res: Optional[Res]) -> Optional[Res]:
-    if res is None:
-        return None
-    by_urn = {r.urn: r for r in resources}
-    parent = by_urn.get(res.parent)
-    while parent is not None and parent.custom:
-        parent = by_urn.get(parent.parent)
-    return parent
+        out.append(Res(canonical(r.type), r.name, r.urn, dict(r.inputs), outputs, r.parent, r.custom,
+                       getattr(r, "provider", "") or "", tuple(getattr(r, "depends_on", ()) or ()), raw_type=r.type))
+    return Resources(out)
