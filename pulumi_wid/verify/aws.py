@@ -171,8 +171,8 @@ def _judge_irsa(chain: Chain, workload: Workload, role: Res, trust: Any, stack: 
         return
     for extra in iam.other_principals(trust, lambda kind, value: kind == "Federated" and _PROVIDER.match(value)):
         chain.probes.append(Probe("another principal than the cluster's OIDC provider", True, f"{role.label} {extra}"))
-    for provider in accepted:
-        _irsa_probes(chain, trust, provider, workload, stack, role, len(accepted) > 1)
+    for provider in providers:  # every cluster the trust names: a loose statement for another one is a way in
+        _irsa_probes(chain, trust, provider, workload, stack, role, len(providers) > 1)
     _other_issuer_probe(chain, trust, accepted[0], workload.subject, role)
 
 
