@@ -135,7 +135,7 @@ def irsa_chain(workload: Workload, role: Optional[Res], stack: Stack, arn: Any =
         return chain
     try:
         _judge_irsa(chain, workload, role, trust, stack)
-    except iam.MalformedPolicy as error:
+    except iam.MalformedPolicyError as error:
         chain.check("trust policy", False, f"{role.label}: {error}")
     return chain
 
@@ -253,7 +253,7 @@ def _unclaimed_role_chain(role: Res, stack: Stack) -> Chain:
         subs = [str(v) for s in iam.statements(_trust(role)) for op, block in (s.get("Condition") or {}).items()
                 if op.startswith("StringEquals") and isinstance(block, dict)
                 for k, vs in block.items() if k.endswith(":sub") for v in iam.as_list(vs)]
-    except (iam.MalformedPolicy, AttributeError):
+    except (iam.MalformedPolicyError, AttributeError):
         subs = []
     match = _SUB.fullmatch(subs[0]) if subs else None
     if not match:
@@ -302,7 +302,7 @@ def pod_identity_chain(association: Res, stack: Stack, workloads: list[Workload]
         chain.uses(role, "assumeRolePolicy")
         try:
             _judge_pod_identity_trust(chain, association, role, cluster_name, namespace, service_account, stack)
-        except iam.MalformedPolicy as error:
+        except iam.MalformedPolicyError as error:
             chain.check("trust policy", False, f"{role.label}: {error}")
     target = association.get("targetRoleArn")
     if target:
@@ -435,7 +435,7 @@ def verify_aws(resources: list[Res], workloads: list[Workload], clusters: list[C
             continue
         try:
             trusts_oidc = bool(_providers(_trust(role)))
-        except iam.MalformedPolicy:
+        except iam.MalformedPolicyError:
             trusts_oidc = False
         if trusts_oidc:
             chains.append(_unclaimed_role_chain(role, stack))

@@ -10,11 +10,11 @@ Deny wins over any Allow.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import Any, Optional
 
-class MalformedPolicy(ValueError):
+
+class MalformedPolicyError(ValueError):
     """A policy IAM itself would refuse: verify names it instead of guessing."""
 
 UNKNOWN = "\x00unknown offline\x00"
@@ -94,12 +94,12 @@ def condition_holds(condition: Optional[Mapping[str, Any]], context: Mapping[str
     if not condition:
         return True, ""
     if not isinstance(condition, Mapping):
-        raise MalformedPolicy(f"Condition is a {type(condition).__name__}, not an object of operators")
+        raise MalformedPolicyError(f"Condition is a {type(condition).__name__}, not an object of operators")
     ctx = {k.lower(): as_list(v) for k, v in context.items()}
     unknown = ""
     for operator, block in condition.items():
         if not isinstance(block, Mapping):
-            raise MalformedPolicy(f"condition {operator} is a {type(block).__name__}, not an object of keys")
+            raise MalformedPolicyError(f"condition {operator} is a {type(block).__name__}, not an object of keys")
         qualifier, _, op = operator.rpartition(":")
         if_exists = op.endswith("IfExists")
         op = op.removesuffix("IfExists")
@@ -182,7 +182,7 @@ def statements(policy: Any) -> list[Mapping[str, Any]]:
     found = as_list(policy.get("Statement"))
     for index, statement in enumerate(found):
         if not isinstance(statement, Mapping):
-            raise MalformedPolicy(f"statement {index} is a {type(statement).__name__}, not an object")
+            raise MalformedPolicyError(f"statement {index} is a {type(statement).__name__}, not an object")
     return found
 
 
