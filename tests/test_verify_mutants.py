@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pytest
 
-from pulumi_wid.verify import FAIL, PASS, verify_resources
+from pulumi_wid.verify import FAIL, PASS, UNVERIFIED, verify_resources
 from pulumi_wid.verify.state import parse_deployment
 
 ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/ABC"
@@ -285,3 +285,27 @@ def test_an_annotation_naming_an_identity_outside_the_stack_is_never_pass():
         _find(stack, "sa")["outputs"]["metadata"]["annotations"][key] = "arn:aws:iam::1:role/x" if "eks" in key else (
             "x@other.iam.gserviceaccount.com" if "gke" in key else "00000000-0000-0000-0000-000000000009")
         assert PASS not in _verdicts(stack), key
+
+
+def test_entra_application_credentials_form_a_chain():
+    stack = aks_stack()
+    app = _res("azuread:index/application:Application", "app", {"clientId": "c9", "objectId": "o9", "id": "/applications/o9"})
+    cred = _res("azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential", "appfic", {
+        "applicationId": "/applications/o9", "issuer": AKS_ISSUER, "subject": "system:serviceaccount:orders:api",
+        "audiences": ["api://AzureADTokenExchange"]})
+    _find(stack, "sa")["outputs"]["metadata"]["annotations"] = {"azure.workload.identity/client-id": "c9"}
+    assert _verdicts([*stack, app, cred]) == [PASS]
+    cred["outputs"]["subject"] = "system:serviceaccount:orders:other"
+    assert _verdicts([*stack, app, cred]) == [FAIL]
+
+
+def test_helm_release_service_account_values_form_a_chain():
+    stack = [r for r in irsa_stack() if not r["urn"].endswith("::sa")]
+    release = _res("kubernetes:helm.sh/v3:Release", "lbc", {"namespace": "orders", "values": {"serviceAccount": {
+        "name": "api", "annotations": {"eks.amazonaws.com/role-arn": ROLE_ARN}}}},
+        provider=f"{_find(stack, 'k8s')['urn']}::pid")
+    assert _verdicts([*stack, release]) == [PASS]
+    release["outputs"]["values"]["serviceAccount"]["name"] = "other"
+    assert _verdicts([*stack, release]) == [FAIL]
+    del release["outputs"]["values"]["serviceAccount"]["name"]  # the chart's default name: not shown
+    assert _verdicts([*stack, release]) == [UNVERIFIED]
