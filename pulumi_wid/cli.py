@@ -16,24 +16,55 @@ import sys
 from typing import Any, Optional
 
 
+_DESCRIPTION = "See and check a Pulumi stack's workload identities offline: no cloud account, no pulumi CLI."
+_EXIT_CODES = """exit codes:
+  0  every chain PASSes (proven from the stack or from pinned facts)
+  1  some chain FAILs
+  2  usage error, or a file that cannot be read
+  3  nothing fails, but something is UNVERIFIED (or the stack has no chain)
+  4  the program itself failed (plan, or verify of a project)"""
+_FORMATS = {
+    "text": "a report for people (default)",
+    "json": "one JSON document for CI and review tools (errors too)",
+    "mermaid": "a Mermaid flowchart of each chain, which GitHub renders",
+}
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pulumi-wid")
+    except PackageNotFoundError:  # a source tree that was never installed
+        from . import __version__
+
+        return __version__
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pulumi-wid", description=__doc__.split("\n\n")[0])
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(prog="pulumi-wid", description=_DESCRIPTION, epilog=_EXIT_CODES,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"pulumi-wid {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{plan,verify}")
     for name, formats, help_text in (
         ("plan", ("text", "json", "mermaid"), "run a Pulumi Python program offline and show the identities it creates"),
         ("verify", ("text", "json"), "check every identity chain as the cloud would evaluate a pod's token"),
     ):
-        cmd = sub.add_parser(name, help=help_text, description=help_text)
+        cmd = sub.add_parser(name, help=help_text, description=help_text, epilog=_EXIT_CODES,
+                             formatter_class=argparse.RawDescriptionHelpFormatter)
         cmd.add_argument("project_dir", nargs="?", default=".", help="directory holding Pulumi.yaml (default: .)")
         cmd.add_argument("--stack", help="stack whose Pulumi.<stack>.yaml config to use")
         cmd.add_argument("--config", action="append", default=[], metavar="KEY=VALUE", help="set a config value")
-        cmd.add_argument("--format", choices=formats, default="text")
+        cmd.add_argument("--format", choices=formats, default="text",
+                         help="; ".join(f"{f}: {_FORMATS[f]}" for f in formats))
         if name == "verify":
-            cmd.add_argument("--state", metavar="FILE", help="verify a `pulumi stack export` file instead of a program")
+            cmd.add_argument("--state", metavar="FILE",
+                             help="verify a `pulumi stack export` file or a file-backend checkpoint instead of a program")
             cmd.add_argument("--issuer", action="append", default=[], metavar="URL",
-                             help="a cluster's OIDC issuer URL, when the cluster is not in the stack (AKS: compared exactly)")
+                             help="the OIDC issuer URL of a cluster the stack does not hold (compared exactly); repeatable")
             cmd.add_argument("--workload-pool", action="append", default=[], metavar="POOL",
-                             help="a GKE workload pool (<cluster project id>.svc.id.goog), when the cluster is not in the stack")
+                             help="the GKE workload pool (<cluster project id>.svc.id.goog) of a cluster the stack "
+                                  "does not hold; repeatable")
             cmd.add_argument("--project-number", action="append", default=[], metavar="N",
                              help="the GKE cluster project's number, to check direct principal:// identifiers")
     return parser

@@ -335,3 +335,26 @@ def test_issuer_facts_for_every_cloud(capsys):
     other = "https://oidc.eks.eu-west-1.amazonaws.com/id/OTHER"
     code, out, _ = run(capsys, "verify", "--state", str(STATE / "aws-irsa-good.json"), "--issuer", other)
     assert code == 1 and "not the OIDC provider of the ServiceAccount's cluster (oidc.eks.eu-west-1.amazonaws.com/id/OTHER)" in out
+
+
+def test_version_and_help_read_cleanly(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    import pulumi_wid
+    assert capsys.readouterr().out == f"pulumi-wid {pulumi_wid.__version__}\n"
+    with pytest.raises(SystemExit):
+        main(["verify", "--help"])
+    out = capsys.readouterr().out
+    assert "``" not in out and "exit codes:" in out and "3  nothing fails, but something is UNVERIFIED" in out
+    assert "json: one JSON document for CI" in out
+
+
+def test_verify_json_carries_unverified_and_what_would_prove_it(capsys):
+    code, out, _ = run(capsys, "verify", "--state", str(STATE / "azure-good.json"), "--format", "json")
+    doc = json.loads(out)
+    assert code == 3 and doc["status"] == "UNVERIFIED" and doc["exit_code"] == 3
+    assert doc["summary"] == {"PASS": 0, "FAIL": 0, "UNVERIFIED": 1}
+    [chain] = doc["chains"]
+    [unverified] = [c for c in chain["checks"] if c["status"] == "UNVERIFIED"]
+    assert unverified["name"] == "cluster" and "pass --issuer" in unverified["detail"]
