@@ -15,7 +15,6 @@ import json
 import sys
 from typing import Any, Optional
 
-
 _DESCRIPTION = "See and check a Pulumi stack's workload identities offline: no cloud account, no pulumi CLI."
 _EXIT_CODES = """exit codes:
   0  every chain PASSes (proven from the stack or from pinned facts)
