@@ -112,7 +112,6 @@ _AZURE_FIC = re.compile(r"^azure-native:managedidentity(/v[0-9a-z]+)?:FederatedI
 _AZURE_ROLE_ASSIGNMENT = re.compile(r"^azure-native:authorization(/v[0-9a-z]+)?:RoleAssignment$")
 # IAMMember and IamMember spellings both occur (gcp:secretmanager/secretIamMember:SecretIamMember).
 _GCP_IAM = re.compile(r"^gcp:[A-Za-z0-9]+/[A-Za-z0-9]*:[A-Za-z0-9]*I(?:AM|am)(?P<kind>Member|Binding|Policy)$")
-_GSA_IAM = re.compile(r"^gcp:serviceaccount/iAM(Member|Binding|Policy):IAM(Member|Binding|Policy)$")
 _GCP_PARENT_IAM = re.compile(r"^gcp:(projects|folder|organizations)/iAM(Member|Binding|Policy):IAM(Member|Binding|Policy)$")
 
 

@@ -192,12 +192,6 @@ def test_tags_limits():
 
 
 def test_cross_account_documents():
-    assoc = "arn:aws:iam::111122223333:role/apps-api"
-    assert doc.target_role_trust_policy(assoc)["Statement"][0] == {
-        "Effect": "Allow",
-        "Principal": {"AWS": assoc},
-        "Action": ["sts:AssumeRole", "sts:TagSession"],
-    }
     target = "arn:aws:iam::444455556666:role/data"
     assert doc.assume_target_role_policy(target)["Statement"] == [
         {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": target}

@@ -27,7 +27,6 @@ POD_IDENTITY_PRINCIPAL = "pods.eks.amazonaws.com"
 POD_IDENTITY_ACTIONS = ["sts:AssumeRole", "sts:TagSession"]
 IRSA_ACTION = "sts:AssumeRoleWithWebIdentity"
 IRSA_AUDIENCE = "sts.amazonaws.com"
-PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
 
 TRUST_POLICY_QUOTA = 2048
 MANAGED_POLICY_LIMIT = 6144
@@ -36,7 +35,6 @@ MAX_TAGS = 50
 
 ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
 ROLE_PATH = re.compile(r"^(/|/[\x21-\x7e]+/)$")
-ACCOUNT_ID = re.compile(r"^\d{12}$")
 # An account id, or the placeholder ``pulumi-wid plan`` shows for the caller's account.
 _ACCOUNT = r"(?P<account>\d{12}|<aws account id, known after deploy>)"
 OIDC_PROVIDER_ARN = re.compile(
@@ -269,20 +267,6 @@ def check_subject_patterns(field: str, patterns: Any, namespace: str, allow_wild
                 "set allow_wildcards=True to accept it explicitly",
             )
     return items
-
-
-def target_role_trust_policy(association_role_arn: str) -> dict[str, Any]:
-    """What a cross-account target role must carry to trust the association role."""
-    return {
-        "Version": POLICY_VERSION,
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"AWS": association_role_arn},
-                "Action": list(POD_IDENTITY_ACTIONS),
-            }
-        ],
-    }
 
 
 def assume_target_role_policy(target_role_arn: Any) -> dict[str, Any]:
