@@ -497,9 +497,6 @@ class _ComponentOutputs(Mapping):
 
 def install(mocks: WidMocks, project: str = "project", stack: str = "stack", preview: bool = False) -> WidMocks:
     """Install ``mocks`` as the Pulumi runtime for this process (one set per test)."""
-    from .validation import activate_placeholders
-
-    activate_placeholders(mocks.placeholders)
     pulumi.runtime.set_mocks(
         mocks, project=project, stack=stack, preview=preview, monitor=_RecordingMonitor(mocks)
     )

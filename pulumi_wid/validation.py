@@ -1,22 +1,28 @@
-"""Small, shared checks used by every cloud module.
+"""Small, shared checks used by every cloud module (pure: no Pulumi import).
 
 Each check takes the field path and the value and raises ``ValidationError``
-with the rule and the fix. ``when_known`` runs a check on a plain value at
-once, and on an ``Output`` as soon as it resolves, with the same error.
+with the rule and the fix. The Output-aware helpers (``when_known`` and
+friends) live in ``pulumi_wid._outputs``; this module only recognises an
+Output (``is_unknown``) without importing Pulumi.
 """
 
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar
-
-import pulumi
+import sys
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from .errors import ValidationError
 
-T = TypeVar("T")
+try:  # Python 3.11+
+    from typing import NotRequired
+except ImportError:  # pragma: no cover - Python 3.10
+    from typing_extensions import NotRequired
+
+__all__ = ["NotRequired"]  # re-exported for the args modules; the checks are imported by name
 
 DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DNS1123_SUBDOMAIN = re.compile(
@@ -31,37 +37,31 @@ _PLAIN = (str, int, float, bool, type(None))
 
 
 def is_unknown(value: Any) -> bool:
-    """True for values only known at deploy time (Outputs, awaitables)."""
+    """True for values only known at deploy time (Outputs, awaitables).
+
+    Pulumi is not imported here: without it loaded, no Output can exist.
+    """
     if isinstance(value, _PLAIN):  # the common case, without the hasattr probe
         return False
-    return isinstance(value, pulumi.Output) or hasattr(value, "__await__")
+    pulumi = sys.modules.get("pulumi")
+    if pulumi is not None and isinstance(value, pulumi.Output):
+        return True
+    return hasattr(value, "__await__")
 
 
 # ``pulumi-wid plan`` shows values only the cloud knows as "<what, known after deploy>".
+# Checks accept them only when the caller says it is planning (``placeholders=True``).
 PLACEHOLDER = re.compile(r"<[^<>]*, known after deploy>")
 
 
-_placeholders_active = False
+def is_placeholder(value: Any, placeholders: bool = False) -> bool:
+    """True for a plan placeholder (a value known only after deployment) in placeholder mode."""
+    return placeholders and isinstance(value, str) and PLACEHOLDER.fullmatch(value) is not None
 
 
-def activate_placeholders(active: bool) -> None:
-    """Accept plan placeholders as unknown values (set only while ``pulumi-wid plan`` runs)."""
-    global _placeholders_active
-    _placeholders_active = active
-
-
-def placeholders_active() -> bool:
-    return _placeholders_active
-
-
-def is_placeholder(value: Any) -> bool:
-    """True for a plan placeholder (a value known only after deployment) while ``plan`` runs."""
-    return _placeholders_active and isinstance(value, str) and PLACEHOLDER.fullmatch(value) is not None
-
-
-def without_placeholders(value: str, stand_in: str) -> str:
+def without_placeholders(value: str, stand_in: str, placeholders: bool = False) -> str:
     """``value`` with plan placeholders replaced by a well-formed stand-in, for shape checks."""
-    return PLACEHOLDER.sub(stand_in, value) if _placeholders_active else value
+    return PLACEHOLDER.sub(stand_in, value) if placeholders else value
 
 
 def contains_unknown(value: Any) -> bool:
@@ -75,40 +75,40 @@ def contains_unknown(value: Any) -> bool:
     return is_unknown(value)
 
 
-def output_of(value: Any) -> pulumi.Output[Any]:
-    """``pulumi.Output.from_input(value)``, as one Output when nothing in ``value`` is unknown.
-
-    ``from_input`` makes an Output (and a task) for every key and leaf of a dict or
-    list, which is most of a component's own cost in a stack with hundreds of them;
-    a plain value resolves to the same thing without that. An Output of a plain value
-    (a resource's attribute) is returned as it is rather than wrapped in another apply.
-    """
-    if isinstance(value, pulumi.Output):
-        return value
-    if contains_unknown(value):
-        return pulumi.Output.from_input(value)
-    shallow = getattr(pulumi.Output, "_from_input_shallow", None)  # the SDK's own, not public API
-    return shallow(value) if shallow is not None else pulumi.Output.from_input(value)
+def short_hash(*parts: str, size: int = 8) -> str:
+    """A stable hex digest of ``parts`` (joined by a unit separator), for names and suffixes."""
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:size]
 
 
-def when_known(value: Any, check: Callable[[Any], None]) -> Any:
-    """Run ``check`` on ``value`` now, or once it resolves if it is an Output.
+def refuse_for_mode(args: Mapping[str, Any], keys: Iterable[str], other_mode: str) -> None:
+    """Refuse keys that apply only in ``other_mode`` ("only applies when mode=...")."""
+    for key in keys:
+        if args.get(key) is not None:
+            raise ValidationError(
+                key, args[key], f"only applies when mode={other_mode!r}", f"drop it, or set mode={other_mode!r}"
+            )
 
-    Returns the value (an Output stays an Output that fails with the same
-    ``ValidationError`` if its resolved value breaks the rule).
-    """
-    if value is None:
-        return None
-    if is_unknown(value):
 
-        def _check(resolved: Any) -> Any:
-            if resolved is not None and not is_placeholder(resolved):
-                check(resolved)
-            return resolved
+def refuse_with_existing(args: Mapping[str, Any], keys: Iterable[str], what: str, existing_key: str,
+                         fix: str | None = None) -> None:
+    """Refuse keys that configure something the component does not create (``existing_key`` given)."""
+    for key in keys:
+        if args.get(key) is not None:
+            raise ValidationError(
+                key, args[key],
+                f"cannot be applied to {what} the component does not create ({existing_key} is given)",
+                fix or f"drop {key}, or drop {existing_key}",
+            )
 
-        return pulumi.Output.from_input(value).apply(_check)
-    check(value)
-    return value
+
+def first_duplicate(values: list[Any]) -> tuple[int, int] | None:
+    """Indexes ``(first, second)`` of the first value listed twice, or None."""
+    seen: dict[Any, int] = {}
+    for index, value in enumerate(values):
+        if value in seen:
+            return seen[value], index
+        seen[value] = index
+    return None
 
 
 def require(args: Mapping[str, Any], key: str, where: str) -> Any:

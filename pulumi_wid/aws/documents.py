@@ -5,7 +5,6 @@ Nothing here touches the Pulumi runtime; every function takes plain values.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -18,25 +17,27 @@ from ..validation import (
     check_str,
     check_str_list,
     is_unknown,
-    placeholders_active,
+    short_hash,
 )
 from . import knowledge  # the IAM database loads on first use, not at import
-
-POLICY_VERSION = "2012-10-17"
-POD_IDENTITY_PRINCIPAL = "pods.eks.amazonaws.com"
-POD_IDENTITY_ACTIONS = ["sts:AssumeRole", "sts:TagSession"]
-IRSA_ACTION = "sts:AssumeRoleWithWebIdentity"
-IRSA_AUDIENCE = "sts.amazonaws.com"
-
-TRUST_POLICY_QUOTA = 2048
-MANAGED_POLICY_LIMIT = 6144
-INLINE_POLICIES_LIMIT = 10240
-MAX_TAGS = 50
+from .facts import (  # noqa: F401 - INLINE_POLICIES_LIMIT re-exported
+    ACCOUNT_PLACEHOLDER,
+    BROAD_MANAGED_POLICIES,
+    INLINE_POLICIES_LIMIT,
+    IRSA_ACTION,
+    IRSA_AUDIENCE,
+    MANAGED_POLICY_LIMIT,
+    MAX_TAGS,
+    POD_IDENTITY_ACTIONS,
+    POD_IDENTITY_PRINCIPAL,
+    POLICY_VERSION,
+    TRUST_POLICY_QUOTA,
+)
 
 ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
 ROLE_PATH = re.compile(r"^(/|/[\x21-\x7e]+/)$")
 # An account id, or the placeholder ``pulumi-wid plan`` shows for the caller's account.
-_ACCOUNT = r"(?P<account>\d{12}|<aws account id, known after deploy>)"
+_ACCOUNT = r"(?P<account>\d{12}|" + re.escape(ACCOUNT_PLACEHOLDER) + ")"
 OIDC_PROVIDER_ARN = re.compile(
     r"^arn:(?P<partition>aws|aws-cn|aws-us-gov):iam::" + _ACCOUNT + r":oidc-provider/(?P<issuer>[^\s]+|<[^<>]*, known after deploy>)$"
 )
@@ -46,8 +47,6 @@ ROLE_ARN = re.compile(
 POLICY_ARN = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):iam::(aws|\d{12}):policy/[\x21-\x7e]+$")
 STATEMENT_KEYS = ("Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition")
 ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9*?]+$")
-# AWS managed policies that grant (nearly) everything: refused like "*" actions.
-BROAD_MANAGED_POLICIES = ("AdministratorAccess", "PowerUserAccess", "IAMFullAccess")
 
 
 # -- ARNs and issuers -------------------------------------------------------
@@ -56,26 +55,28 @@ def compact_json(document: Any) -> str:
     return json.dumps(document, separators=(",", ":"))
 
 
-def parse_oidc_provider_arn(field: str, arn: Any) -> dict[str, str]:
+def parse_oidc_provider_arn(field: str, arn: Any, placeholders: bool = False) -> dict[str, str]:
     """Split an IAM OIDC provider ARN into partition, account and issuer host/path."""
     return _parse_arn(
         field, arn, OIDC_PROVIDER_ARN,
         "must be an IAM OIDC provider ARN: arn:<partition>:iam::<12-digit account>:oidc-provider/<issuer host/path>",
         "use the provider's .arn, e.g. arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC",
+        placeholders,
     )
 
 
-def _parse_arn(field: str, arn: Any, pattern: re.Pattern[str], rule: str, fix: str) -> dict[str, str]:
+def _parse_arn(field: str, arn: Any, pattern: re.Pattern[str], rule: str, fix: str,
+               placeholders: bool) -> dict[str, str]:
     check_str(field, arn)
     match = pattern.fullmatch(arn)
-    if match and not placeholders_active() and "<" in arn:
+    if match and not placeholders and "<" in arn:
         match = None  # placeholders are plan-only
     if not match:
         raise ValidationError(field, arn, rule, fix)
     return match.groupdict()
 
 
-def issuer_host_path(field: str, issuer_url: Any) -> str:
+def issuer_host_path(field: str, issuer_url: Any, placeholders: bool = False) -> str:
     """The issuer without ``https://``: the prefix of IAM's condition keys."""
     check_str(field, issuer_url)
     if not issuer_url.startswith("https://") or len(issuer_url) <= len("https://"):
@@ -86,7 +87,7 @@ def issuer_host_path(field: str, issuer_url: Any) -> str:
             "use the cluster's identities[0].oidcs[0].issuer, e.g. https://oidc.eks.us-east-1.amazonaws.com/id/ABC",
         )
     host_path = issuer_url[len("https://") :]
-    shown = PLACEHOLDER.sub("", host_path) if placeholders_active() else host_path  # `plan`: "<... known after deploy>"
+    shown = PLACEHOLDER.sub("", host_path) if placeholders else host_path  # `plan`: "<... known after deploy>"
     if any(c.isspace() for c in shown):
         raise ValidationError(
             field,
@@ -109,12 +110,13 @@ def oidc_provider_arn(partition: str, account_id: str, issuer: str) -> str:
     return f"arn:{partition}:iam::{account_id}:oidc-provider/{issuer}"
 
 
-def parse_role_arn(field: str, arn: Any) -> dict[str, str]:
+def parse_role_arn(field: str, arn: Any, placeholders: bool = False) -> dict[str, str]:
     """Split an IAM role ARN into partition, account, path and name."""
     return _parse_arn(
         field, arn, ROLE_ARN,
         "must be an IAM role ARN: arn:<partition>:iam::<12-digit account>:role[/path/]<name>",
         "use the role's .arn",
+        placeholders,
     )
 
 
@@ -129,7 +131,7 @@ def derive_role_name(namespace: str, name: str) -> str:
     clean = re.sub(r"[^A-Za-z0-9_+=,.@-]", "-", base)
     if clean == base and len(base) <= 64:
         return base
-    digest = hashlib.sha256(base.encode()).hexdigest()[:8]
+    digest = short_hash(base)
     return f"{clean[:55].rstrip('-.')}-{digest}"
 
 
@@ -280,7 +282,8 @@ def assume_target_role_policy(target_role_arn: Any) -> dict[str, Any]:
 
 
 # -- permission documents ---------------------------------------------------
-def normalize_statements(field: str, statements: Any, allow_wildcards: bool) -> list[dict[str, Any]]:
+def normalize_statements(field: str, statements: Any, allow_wildcards: bool,
+                         placeholders: bool = False) -> list[dict[str, Any]]:
     """Check IAM statements and return them with keys in IAM's usual order.
 
     Values may be Outputs (resource ARNs); they are checked by ``check_statement_values``
@@ -319,15 +322,22 @@ def normalize_statements(field: str, statements: Any, allow_wildcards: bool) -> 
         for key in ("Action", "NotAction", "Resource", "NotResource", "Condition"):
             if key in statement:
                 normalized[key] = statement[key]
-        check_statement_values(where, normalized, allow_wildcards)
+        check_statement_values(where, normalized, allow_wildcards, placeholders)
         result.append(normalized)
     return result
 
 
-def check_statement_values(where: str, statement: Mapping[str, Any], allow_wildcards: bool) -> None:
-    """Check actions and (known) resources of one normalized statement."""
+def check_statement_values(where: str, statement: Mapping[str, Any], allow_wildcards: bool,
+                           placeholders: bool = False) -> None:
+    """Check actions and (known) resources of one normalized statement.
+
+    In placeholder mode (``pulumi-wid plan``) a value holding a plan placeholder is
+    unknown, as an Output is: it is left out of the checks.
+    """
     allow = statement.get("Effect") == "Allow"
     _check_value_types(where, statement)
+    if placeholders:
+        statement = _placeholders_unknown(statement)
     for key in ("Action", "NotAction"):
         if key not in statement:
             continue
@@ -375,6 +385,24 @@ def _check_value_types(where: str, statement: Mapping[str, Any]) -> None:
         for index, item in enumerate(value):
             if not isinstance(item, str) and not is_unknown(item):
                 raise ValidationError(f"{where}.{key}[{index}]", item, f"each {key} is a string (or an Output of one)")
+
+
+class _PlanUnknown:
+    """Stands for a value ``pulumi-wid plan`` shows as a placeholder: skipped like an Output."""
+
+    def __repr__(self) -> str:
+        return "<known after deploy>"
+
+
+def _placeholders_unknown(statement: Mapping[str, Any]) -> dict[str, Any]:
+    def swap(value: Any) -> Any:
+        if isinstance(value, str) and PLACEHOLDER.search(value):
+            return _PlanUnknown()
+        if isinstance(value, (list, tuple)):
+            return [swap(v) for v in value]
+        return value
+
+    return {key: swap(value) if key != "Condition" else value for key, value in statement.items()}
 
 
 _ARN_VARIABLE = re.compile(r"\$\{[^}]*\}")  # IAM policy variables (${aws:username}) may hold ':'
