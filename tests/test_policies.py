@@ -344,7 +344,7 @@ def test_policy_pack_serves_the_rules_to_the_engine(tmp_path):
 def test_policy_folder_is_a_python_policy_pack():
     yaml_text = (ROOT / "policy" / "PulumiPolicy.yaml").read_text()
     assert "name: python" in yaml_text
-    assert "pulumi_wid.policies" in (ROOT / "policy" / "__main__.py").read_text()
+    assert "pulumi_wid.policy.pack" in (ROOT / "policy" / "__main__.py").read_text()
     assert "[aws,policy]" in (ROOT / "policy" / "requirements.txt").read_text()
 
 

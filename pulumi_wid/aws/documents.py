@@ -10,6 +10,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .._statements import ARN_VARIABLE as _ARN_VARIABLE
+from .._statements import as_list as _as_list
 from ..errors import ValidationError
 from ..validation import (
     PLACEHOLDER,
@@ -405,7 +407,6 @@ def _placeholders_unknown(statement: Mapping[str, Any]) -> dict[str, Any]:
     return {key: swap(value) if key != "Condition" else value for key, value in statement.items()}
 
 
-_ARN_VARIABLE = re.compile(r"\$\{[^}]*\}")  # IAM policy variables (${aws:username}) may hold ':'
 # Not the region: one named resource in every region of one account is a legitimate pattern
 # (DynamoDB global tables, multi-region keys), unlike other partitions, services or accounts.
 _ARN_FIELDS = {1: "partition", 2: "service", 4: "account"}
@@ -476,12 +477,6 @@ def check_managed_policy_arn(field: str, arn: Any, allow_wildcards: bool) -> Non
 
 def permission_policy(statements: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     return {"Version": POLICY_VERSION, "Statement": [dict(s) for s in statements]}
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 def _one_or_list(values: Sequence[str]) -> Any:

@@ -30,6 +30,8 @@ DESCRIPTION_LIMIT = 256  # bytes
 # Type tokens
 SERVICE_ACCOUNT = "gcp:serviceaccount/account:Account"
 SERVICE_ACCOUNT_IAM_MEMBER = "gcp:serviceaccount/iAMMember:IAMMember"
+SERVICE_ACCOUNT_IAM_BINDING = "gcp:serviceaccount/iAMBinding:IAMBinding"
+SERVICE_ACCOUNT_IAM_POLICY = "gcp:serviceaccount/iAMPolicy:IAMPolicy"
 PROJECT_IAM_MEMBER = "gcp:projects/iAMMember:IAMMember"
 CONTAINER_CLUSTER = "gcp:container/cluster:Cluster"
 SERVICE_ACCOUNT_KEY = "gcp:serviceaccount/key:Key"
