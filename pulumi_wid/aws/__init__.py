@@ -7,8 +7,9 @@ The component (and ``pulumi_aws``) loads only when ``EksPodIdentity`` or
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_getattr
 
 __all__ = ["EksPodIdentity", "EksPodIdentityArgs"]
 _LAZY = {"EksPodIdentity": ".component", "EksPodIdentityArgs": ".args"}
@@ -18,8 +19,4 @@ if TYPE_CHECKING:  # pragma: no cover
     from .component import EksPodIdentity
 
 
-def __getattr__(attr: str) -> Any:
-    module = _LAZY.get(attr)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {attr!r}")
-    return getattr(importlib.import_module(module, __name__), attr)
+__getattr__ = lazy_getattr(__name__, _LAZY)

@@ -6,8 +6,9 @@ used, so ``pulumi_wid.azure.documents`` and ``facts`` import without any cloud S
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_getattr
 
 __all__ = ["AksFederatedIdentity", "AksFederatedIdentityArgs", "AzureRoleAssignment", "ExistingIdentity"]
 _LAZY = {"AksFederatedIdentity": ".component", "AksFederatedIdentityArgs": ".args",
@@ -18,8 +19,4 @@ if TYPE_CHECKING:  # pragma: no cover
     from .component import AksFederatedIdentity
 
 
-def __getattr__(attr: str) -> Any:
-    module = _LAZY.get(attr)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {attr!r}")
-    return getattr(importlib.import_module(module, __name__), attr)
+__getattr__ = lazy_getattr(__name__, _LAZY)

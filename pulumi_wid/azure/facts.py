@@ -111,12 +111,3 @@ BROAD_ROLE_NAMES = (
     "Role Based Access Control Administrator",
 )
 BROAD_ROLES: frozenset[str] = frozenset(BUILTIN_ROLES[name] for name in BROAD_ROLE_NAMES)
-
-# Roles that grant control over everything at their scope, or over who has access.
-BROAD_ROLE_NAMES = (
-    "Owner",
-    "Contributor",
-    "User Access Administrator",
-    "Role Based Access Control Administrator",
-)
-BROAD_ROLES: frozenset[str] = frozenset(BUILTIN_ROLES[name] for name in BROAD_ROLE_NAMES)

@@ -6,8 +6,9 @@ The component (and ``pulumi_gcp``) loads only when a public class is first used,
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_getattr
 
 __all__ = ["GcpBinding", "GkeWorkloadIdentity", "GkeWorkloadIdentityArgs"]
 _LAZY = {"GcpBinding": ".args", "GkeWorkloadIdentity": ".component", "GkeWorkloadIdentityArgs": ".args"}
@@ -17,8 +18,4 @@ if TYPE_CHECKING:  # pragma: no cover
     from .component import GkeWorkloadIdentity
 
 
-def __getattr__(attr: str) -> Any:
-    module = _LAZY.get(attr)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {attr!r}")
-    return getattr(importlib.import_module(module, __name__), attr)
+__getattr__ = lazy_getattr(__name__, _LAZY)
