@@ -388,12 +388,12 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
     },
 }
 CALL_PLACEHOLDERS: dict[str, dict[str, Any]] = {
-    "aws:index/getCallerIdentity:getCallerIdentity": {"arn": "caller arn"},
-    "aws:eks/getCluster:getCluster": {
+    aws.GET_CALLER_IDENTITY: {"arn": "caller arn"},
+    aws.GET_CLUSTER: {
         "identities": lambda a: [
             {"oidcs": [{"issuer": f"https://<oidc issuer of EKS cluster {a.get('name')}, known after deploy>"}]}
         ],
     },
-    "azure-native:authorization:getClientConfig": {"subscriptionId": "subscription id", "tenantId": "tenant id"},
-    "gcp:organizations/getProject:getProject": {"number": "project number"},
+    azure.GET_CLIENT_CONFIG: {"subscriptionId": "subscription id", "tenantId": "tenant id"},
+    gcp.GET_PROJECT: {"number": "project number"},
 }

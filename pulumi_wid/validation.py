@@ -17,12 +17,10 @@ from typing import Any
 
 from .errors import ValidationError
 
-try:  # Python 3.11+
-    from typing import NotRequired
+try:  # Python 3.11+; re-exported for the args TypedDicts
+    from typing import NotRequired as NotRequired
 except ImportError:  # pragma: no cover - Python 3.10
-    from typing_extensions import NotRequired
-
-__all__ = ["NotRequired"]  # re-exported for the args modules; the checks are imported by name
+    from typing_extensions import NotRequired as NotRequired
 
 DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DNS1123_SUBDOMAIN = re.compile(
@@ -188,29 +186,20 @@ def check_str_map(field: str, value: Any) -> dict[str, Any]:
 
 
 def check_dns_label(field: str, value: Any) -> str:
-    check_str(field, value)
-    if len(value) > 63 or not DNS1123_LABEL.fullmatch(value):
-        raise ValidationError(
-            field,
-            value,
-            "must be a DNS-1123 label: at most 63 characters of lower-case letters, "
-            "digits and '-', starting and ending with a letter or digit",
-            f"use a name such as {dns_label_like(value)!r}",
-        )
-    return value
+    return _check_dns(field, value, 63, DNS1123_LABEL, "must be a DNS-1123 label: at most 63 characters of "
+                      "lower-case letters, digits and '-', starting and ending with a letter or digit")
 
 
 def check_dns_subdomain(field: str, value: Any) -> str:
+    return _check_dns(field, value, 253, DNS1123_SUBDOMAIN, "must be a DNS-1123 subdomain: at most 253 characters "
+                      "of lower-case letters, digits, '-' and '.', each dot-separated part starting and ending "
+                      "with a letter or digit")
+
+
+def _check_dns(field: str, value: Any, limit: int, pattern: re.Pattern[str], rule: str) -> str:
     check_str(field, value)
-    if len(value) > 253 or not DNS1123_SUBDOMAIN.fullmatch(value):
-        raise ValidationError(
-            field,
-            value,
-            "must be a DNS-1123 subdomain: at most 253 characters of lower-case "
-            "letters, digits, '-' and '.', each dot-separated part starting and "
-            "ending with a letter or digit",
-            f"use a name such as {dns_label_like(value)!r}",
-        )
+    if len(value) > limit or not pattern.fullmatch(value):
+        raise ValidationError(field, value, rule, f"use a name such as {dns_label_like(value)!r}")
     return value
 
 
