@@ -6,9 +6,10 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_gcp as gcp
 import pytest
+from google.protobuf import struct_pb2
 
 from pulumi_wid import EksPodIdentity, GkeWorkloadIdentity, ValidationError
-from pulumi_wid.testing import WidMocks, install
+from pulumi_wid.testing import WidMocks, _ComponentOutputs, install
 
 
 def _sqs_program():
@@ -107,3 +108,31 @@ def test_a_plan_placeholder_is_refused_in_args_outside_plan():
         mocks.run(lambda: EksPodIdentity("x", {
             "identity": {"namespace": "apps", "service_account": "api"}, "cluster_name": "c", "role_arn": arn,
         }))
+
+
+# -- components' registered outputs (_ComponentOutputs) ------------------------------
+
+def _struct(**values):
+    message = struct_pb2.Struct()
+    message.update(values)
+    return message
+
+
+def test_outputs_read_back_as_plain_values_and_a_later_registration_wins():
+    outputs = _ComponentOutputs()
+    first = _struct(role_arn="arn:aws:iam::123456789012:role/a", namespace="apps")
+    outputs._record("urn:a", first)
+    first["namespace"] = "changed after the call"  # the message is copied when recorded
+    assert outputs["urn:a"] == {"role_arn": "arn:aws:iam::123456789012:role/a", "namespace": "apps"}
+    outputs._record("urn:a", _struct(role_arn="arn:aws:iam::123456789012:role/b"))
+    assert outputs["urn:a"] == {"role_arn": "arn:aws:iam::123456789012:role/b"}
+    assert dict(outputs) == {"urn:a": {"role_arn": "arn:aws:iam::123456789012:role/b"}}
+
+
+def test_membership_does_not_decode_and_an_unknown_urn_is_a_key_error():
+    outputs = _ComponentOutputs()
+    outputs._record("urn:a", _struct(x="1"))
+    assert "urn:a" in outputs and "urn:b" not in outputs
+    assert outputs._decoded == {}
+    assert outputs.get("urn:b") is None and len(outputs) == 1
+    assert "urn:a" in repr(outputs)
