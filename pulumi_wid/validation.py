@@ -12,7 +12,7 @@ import difflib
 import hashlib
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from .errors import ValidationError
@@ -76,6 +76,18 @@ def contains_unknown(value: Any) -> bool:
 def short_hash(*parts: str, size: int = 8) -> str:
     """A stable hex digest of ``parts`` (joined by a unit separator), for names and suffixes."""
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:size]
+
+
+def check_tags(field: str, tags: Mapping[str, Any], *, cloud: str, limit: int, key_ok: Callable[[str], bool],
+               key_rule: str, value_rule: str, value_max: int = 256) -> None:
+    """A cloud's tags: at most ``limit``, each key passing ``key_ok``, string values up to ``value_max``."""
+    if len(tags) > limit:
+        raise ValidationError(field, f"{len(tags)} tags", f"{cloud} allows at most {limit} tags per resource", "drop some tags")
+    for key, value in tags.items():
+        if not key_ok(key):
+            raise ValidationError(f"{field}.{key}", key, key_rule)
+        if isinstance(value, str) and len(value) > value_max:
+            raise ValidationError(f"{field}.{key}", value, value_rule)
 
 
 def refuse_for_mode(args: Mapping[str, Any], keys: Iterable[str], other_mode: str) -> None:

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .. import validation
 from .._statements import ARN_VARIABLE as _ARN_VARIABLE
 from .._statements import as_list as _as_list
 from ..errors import ValidationError
@@ -155,17 +156,12 @@ def check_role_path(field: str, value: Any) -> str:
 
 
 def check_tags(field: str, tags: Mapping[str, Any], limit: int = MAX_TAGS) -> None:
-    if len(tags) > limit:
-        raise ValidationError(
-            field, f"{len(tags)} tags", f"AWS allows at most {limit} tags per resource", "drop some tags"
-        )
-    for key, value in tags.items():
-        if len(key) > 128 or key.lower().startswith("aws:"):
-            raise ValidationError(
-                f"{field}.{key}", key, "a tag key is at most 128 characters and may not start with 'aws:'"
-            )
-        if isinstance(value, str) and len(value) > 256:
-            raise ValidationError(f"{field}.{key}", value, "a tag value is at most 256 characters")
+    validation.check_tags(
+        field, tags, cloud="AWS", limit=limit,
+        key_ok=lambda key: len(key) <= 128 and not key.lower().startswith("aws:"),
+        key_rule="a tag key is at most 128 characters and may not start with 'aws:'",
+        value_rule="a tag value is at most 256 characters",
+    )
 
 
 def check_size(field: str, document: Any, limit: int, what: str, way_out: str) -> int:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from .. import validation
 from ..errors import ValidationError
 from ..identity import service_account_subject
 from ..validation import check_pattern, check_str, short_hash, without_placeholders
@@ -222,15 +223,12 @@ _TAG_NAME_FORBIDDEN = set("<>%&\\?/")
 
 def check_tags(field: str, tags: dict[str, Any]) -> None:
     """Azure tags: at most 50, names up to 512 characters without < > % & \\ ? /, values up to 256."""
-    if len(tags) > MAX_TAGS:
-        raise ValidationError(field, f"{len(tags)} tags", f"Azure allows at most {MAX_TAGS} tags per resource", "drop some tags")
-    for key, value in tags.items():
-        if len(key) > 512 or _TAG_NAME_FORBIDDEN & set(key):
-            raise ValidationError(
-                f"{field}.{key}", key, "an Azure tag name is at most 512 characters and has none of < > % & \\ ? /"
-            )
-        if isinstance(value, str) and len(value) > 256:
-            raise ValidationError(f"{field}.{key}", value, "an Azure tag value is at most 256 characters")
+    validation.check_tags(
+        field, tags, cloud="Azure", limit=MAX_TAGS,
+        key_ok=lambda key: len(key) <= 512 and not _TAG_NAME_FORBIDDEN & set(key),
+        key_rule="an Azure tag name is at most 512 characters and has none of < > % & \\ ? /",
+        value_rule="an Azure tag value is at most 256 characters",
+    )
 
 
 # -- roles ------------------------------------------------------------------
