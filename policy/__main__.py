@@ -5,6 +5,6 @@ Rule levels can be changed per stack with a policy config file
 ``{"wid-azure-fic-exact": "advisory"}``, or here through ``enforcement``.
 """
 
-from pulumi_wid.policies import policy_pack
+from pulumi_wid.policy.pack import policy_pack
 
 policy_pack("pulumi-wid")

@@ -2,7 +2,8 @@
 
 Each cloud's component is imported lazily so that using one cloud never
 imports another cloud's SDK: ``from pulumi_wid import EksPodIdentity`` loads
-only ``pulumi_aws``.
+only ``pulumi_aws``. The pure core (``validation``, ``identity``, each cloud's
+``facts`` and ``documents``, ``policy.rules``) imports without Pulumi at all.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import ValidationError
 from .identity import ServiceIdentity
-from .kubernetes import merge_pod_template
 
 __version__ = "0.1.0"
 
 _LAZY = {
+    "merge_pod_template": "pulumi_wid.kubernetes",
     "EksPodIdentity": "pulumi_wid.aws",
     "EksPodIdentityArgs": "pulumi_wid.aws",
     "AksFederatedIdentity": "pulumi_wid.azure",
@@ -25,12 +26,13 @@ _LAZY = {
     "GkeWorkloadIdentityArgs": "pulumi_wid.gcp",
 }
 
-__all__ = ["ServiceIdentity", "ValidationError", "merge_pod_template", *_LAZY]
+__all__ = ["ServiceIdentity", "ValidationError", *_LAZY]
 
 if TYPE_CHECKING:  # pragma: no cover
     from .aws import EksPodIdentity, EksPodIdentityArgs  # noqa: F401
     from .azure import AksFederatedIdentity, AksFederatedIdentityArgs  # noqa: F401
     from .gcp import GkeWorkloadIdentity, GkeWorkloadIdentityArgs  # noqa: F401
+    from .kubernetes import merge_pod_template  # noqa: F401
 
 
 def __getattr__(attr: str) -> Any:
@@ -40,7 +42,7 @@ def __getattr__(attr: str) -> Any:
     try:
         value = getattr(importlib.import_module(module), attr)
     except ImportError as error:
-        extra = module.rsplit(".", 1)[-1]
+        extra = module.rsplit(".", 1)[-1] if module != "pulumi_wid.kubernetes" else "all"
         raise ImportError(
             f"{attr} needs the {extra} extra: pip install 'pulumi-wid[{extra}]' ({error})"
         ) from error

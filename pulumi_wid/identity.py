@@ -7,10 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
-import pulumi
-
 from .errors import ValidationError
 from .validation import (
+    NotRequired,
     check_bool,
     check_choice,
     check_dns_label,
@@ -22,11 +21,6 @@ from .validation import (
     reject_unknown_keys,
     require,
 )
-
-try:  # Python 3.11+
-    from typing import NotRequired
-except ImportError:  # pragma: no cover - Python 3.10
-    from typing_extensions import NotRequired
 
 SERVICE_ACCOUNT_MODES = ("create", "patch", "none")
 
@@ -133,7 +127,7 @@ def validate_identity(identity: Any, field_name: str = "identity") -> Identity:
 
 def _plain(field_name: str, identity: Mapping[str, Any], key: str) -> Any:
     value = require(identity, key, field_name)
-    if isinstance(value, pulumi.Output) or is_unknown(value):
+    if is_unknown(value):
         raise ValidationError(
             f"{field_name}.{key}",
             "<Output>",

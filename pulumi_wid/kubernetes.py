@@ -14,9 +14,8 @@ from typing import Any
 import pulumi
 
 from .errors import ValidationError
+from .gcp.facts import GKE_METADATA_SELECTOR
 from .identity import Identity
-
-GKE_METADATA_SELECTOR = "iam.gke.io/gke-metadata-server-enabled"
 
 
 def pod_template_patch(

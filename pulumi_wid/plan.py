@@ -19,6 +19,10 @@ from typing import Any, Optional
 
 import yaml
 
+from .aws import facts as aws
+from .azure import facts as azure
+from .gcp import facts as gcp
+
 SECRET_PLACEHOLDER = "<secret: not decrypted offline>"
 
 
@@ -61,17 +65,24 @@ class Plan:
         return sorted((r for r in self.resources if r.custom and r.parent not in urns), key=lambda r: (r.type, r.name))
 
 
-_IDENTITY_TYPES = ("aws:iam/role:Role", "azure-native:managedidentity:UserAssignedIdentity",
-                   "gcp:serviceaccount/account:Account")
-_TRUST_TYPES = ("aws:eks/podIdentityAssociation:PodIdentityAssociation",
-                "azure-native:managedidentity:FederatedIdentityCredential", "gcp:serviceaccount/iAMMember:IAMMember")
+# The links of a chain, by type token, with the words the renderers use for them.
+IDENTITY_TYPES = {
+    aws.ROLE: "IAM role",
+    azure.USER_ASSIGNED_IDENTITY: "managed identity",
+    gcp.SERVICE_ACCOUNT: "Google service account",
+}
+TRUST_TYPES = {
+    aws.POD_IDENTITY_ASSOCIATION: "Pod Identity association",
+    azure.FEDERATED_IDENTITY_CREDENTIAL: "federated credential",
+    gcp.SERVICE_ACCOUNT_IAM_MEMBER: "workloadIdentityUser",
+}
 
 
 def _chain_order(resource: Any) -> tuple[int, str, str]:
     """Identity, then its trust, then grants, then the Kubernetes side: the order of the chain."""
-    if resource.type in _IDENTITY_TYPES:
+    if resource.type in IDENTITY_TYPES:
         rank = 0
-    elif resource.type in _TRUST_TYPES:
+    elif resource.type in TRUST_TYPES:
         rank = 1
     elif resource.type.startswith("kubernetes:"):
         rank = 3

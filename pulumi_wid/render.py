@@ -6,25 +6,28 @@ import json
 import re
 from typing import Any
 
-from .plan import Plan
+from .aws import facts as aws
+from .azure import facts as azure
+from .gcp import facts as gcp
+from .plan import IDENTITY_TYPES, TRUST_TYPES, Plan
 
 JSON_FIELDS = ("assumeRolePolicy", "policy", "policyData")
 KEY_INPUTS: dict[str, tuple[str, ...]] = {
-    "aws:iam/role:Role": ("name", "path", "maxSessionDuration", "permissionsBoundary", "tags", "assumeRolePolicy"),
-    "aws:iam/rolePolicy:RolePolicy": ("name", "policy"),
-    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ("policyArn",),
-    "aws:eks/podIdentityAssociation:PodIdentityAssociation": (
+    aws.ROLE: ("name", "path", "maxSessionDuration", "permissionsBoundary", "tags", "assumeRolePolicy"),
+    aws.ROLE_POLICY: ("name", "policy"),
+    aws.ROLE_POLICY_ATTACHMENT: ("policyArn",),
+    aws.POD_IDENTITY_ASSOCIATION: (
         "clusterName", "namespace", "serviceAccount", "roleArn", "targetRoleArn", "disableSessionTags", "policy",
     ),
-    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": ("url", "clientIdLists"),
-    "azure-native:managedidentity:UserAssignedIdentity": ("resourceName", "resourceGroupName", "location", "tags"),
-    "azure-native:managedidentity:FederatedIdentityCredential": (
+    aws.OIDC_PROVIDER: ("url", "clientIdLists"),
+    azure.USER_ASSIGNED_IDENTITY: ("resourceName", "resourceGroupName", "location", "tags"),
+    azure.FEDERATED_IDENTITY_CREDENTIAL: (
         "federatedIdentityCredentialResourceName", "resourceName", "issuer", "subject", "audiences",
     ),
-    "azure-native:authorization:RoleAssignment": (
+    azure.ROLE_ASSIGNMENT: (
         "roleDefinitionId", "scope", "principalId", "principalType", "roleAssignmentName",
     ),
-    "gcp:serviceaccount/account:Account": ("accountId", "project", "displayName"),
+    gcp.SERVICE_ACCOUNT: ("accountId", "project", "displayName"),
     "kubernetes:core/v1:ServiceAccount": ("metadata", "automountServiceAccountToken"),
     "kubernetes:core/v1:ServiceAccountPatch": ("metadata",),
 }
@@ -123,15 +126,8 @@ def _field_lines(key: str, value: Any, indent: str) -> list[str]:
 
 
 # -- mermaid ------------------------------------------------------------------
-TRUST_TYPES = {
-    "aws:eks/podIdentityAssociation:PodIdentityAssociation": "Pod Identity association",
-    "azure-native:managedidentity:FederatedIdentityCredential": "federated credential",
-}
-IDENTITY_TYPES = {
-    "aws:iam/role:Role": "IAM role",
-    "azure-native:managedidentity:UserAssignedIdentity": "managed identity",
-    "gcp:serviceaccount/account:Account": "Google service account",
-}
+# The workloadIdentityUser grant is a trust only with that role (see to_mermaid).
+_TRUSTS = {k: v for k, v in TRUST_TYPES.items() if k != gcp.SERVICE_ACCOUNT_IAM_MEMBER}
 
 
 def to_mermaid(plan: Plan) -> str:
@@ -152,11 +148,11 @@ def to_mermaid(plan: Plan) -> str:
                 identity = node
                 label = child.inputs.get("name") or child.inputs.get("resourceName") or child.inputs.get("accountId") or child.name
                 lines.append(f'    {node}["{IDENTITY_TYPES[child.type]} {_esc(label)}"]')
-            elif child.type in TRUST_TYPES:
+            elif child.type in _TRUSTS:
                 trusts.append(node)
                 detail = child.inputs.get("subject") or f"{child.inputs.get('namespace')}/{child.inputs.get('serviceAccount')}"
-                lines.append(f'    {node}{{{{"{TRUST_TYPES[child.type]}<br/>{_esc(detail)}"}}}}')
-            elif child.type == "gcp:serviceaccount/iAMMember:IAMMember" and child.inputs.get("role") == "roles/iam.workloadIdentityUser":
+                lines.append(f'    {node}{{{{"{_TRUSTS[child.type]}<br/>{_esc(detail)}"}}}}')
+            elif child.type == gcp.SERVICE_ACCOUNT_IAM_MEMBER and child.inputs.get("role") == gcp.WORKLOAD_IDENTITY_USER:
                 trusts.append(node)
                 lines.append(f'    {node}{{{{"workloadIdentityUser<br/>{_esc(child.inputs.get("member"))}"}}}}')
             elif not child.type.startswith("kubernetes:"):
@@ -178,16 +174,16 @@ def to_mermaid(plan: Plan) -> str:
 
 def _grant_label(resource: Any) -> str:
     i = resource.inputs
-    if resource.type == "aws:iam/rolePolicy:RolePolicy":
+    if resource.type == aws.ROLE_POLICY:
         doc = _parsed("policy", i.get("policy"))
         actions = []
         for statement in (doc.get("Statement", []) if isinstance(doc, dict) else []):
             action = statement.get("Action", [])
             actions += action if isinstance(action, list) else [action]
         return "inline policy: " + ", ".join(map(str, actions))
-    if resource.type == "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
+    if resource.type == aws.ROLE_POLICY_ATTACHMENT:
         return f"managed policy {str(i.get('policyArn')).rsplit('/', 1)[-1]}"
-    if resource.type == "azure-native:authorization:RoleAssignment":
+    if resource.type == azure.ROLE_ASSIGNMENT:
         return f"role {str(i.get('roleDefinitionId')).rsplit('/', 1)[-1]} on {i.get('scope')}"
     if "role" in i:
         target = next((i[k] for k in MEMBER_KEYS[2:] if k in i), "")
@@ -197,7 +193,7 @@ def _grant_label(resource: Any) -> str:
 
 def _trust_label(children: list[Any]) -> str:
     for child in children:
-        if child.type == "aws:iam/role:Role":
+        if child.type == aws.ROLE:
             doc = _parsed("assumeRolePolicy", child.inputs.get("assumeRolePolicy"))
             subs = []
             for statement in (doc.get("Statement", []) if isinstance(doc, dict) else []):

@@ -15,13 +15,27 @@ Use the fixture in your tests::
         wid_mocks.run(lambda: EksPodIdentity("api", {...}))
         role = wid_mocks.one("aws:iam/role:Role")
         assert role.inputs["name"] == "apps-api"
+
+The answers come from a table of type token -> answer function. A type the table
+does not know still gets a Pulumi-style auto-name (``<name>-<7 hex>``, deterministic)
+for an unset ``name`` and a deterministic id; with ``placeholders=True`` (what
+``pulumi-wid plan`` uses) every other string output its SDK class declares reads
+``<output of name, known after deploy>``, as ``pulumi preview`` shows it. Add your
+own types with ``answers=`` or ``register``::
+
+    def queue(mocks, name, inputs):
+        # returns (id, the outputs the cloud computes); inputs are kept as they are
+        url = f"https://sqs.{mocks.region}.amazonaws.com/{mocks.account_id}/{name}"
+        return url, {"arn": mocks.arn("sqs", name, mocks.region), "url": url}
+
+    mocks = WidMocks(answers={"aws:sqs/queue:Queue": queue})
+    mocks.register("aws:sns/topic:Topic", lambda mocks, name, inputs: (name, {"arn": "..."}))
+    mocks.register_call("aws:index/getRegion:getRegion", lambda mocks, args: {"name": "eu-west-1"})
 """
 
 from __future__ import annotations
 
-import hashlib
 import sys
-import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,17 +43,25 @@ from typing import Any
 import pulumi
 from pulumi.runtime import mocks as _mocks
 
-AWS_ACCOUNT_PLACEHOLDER = "<aws account id, known after deploy>"
-AZURE_SUBSCRIPTION_PLACEHOLDER = "<subscription id, known after deploy>"
-_NS = uuid.UUID("6f1d3c52-52c6-4c3e-9f5c-2f0a3f3c9b10")
+from ._mock_answers import (
+    ANSWERS,
+    CALL_PLACEHOLDERS,
+    CALLS,
+    PLACEHOLDERS,
+    CallAnswer,
+    ResourceAnswer,
+    digest,
+    family_answer,
+    sdk_properties,
+    unmodelled,
+)
+from .aws import facts as aws
+from .azure import facts as azure
 
+__all__ = ["CallAnswer", "RecordedResource", "ResourceAnswer", "WidMocks", "install"]
 
-def _digest(*parts: str, size: int = 16) -> str:
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:size]
-
-
-def _guid(*parts: str) -> str:
-    return str(uuid.uuid5(_NS, "\x1f".join(parts)))
+AWS_ACCOUNT_PLACEHOLDER = aws.ACCOUNT_PLACEHOLDER
+AZURE_SUBSCRIPTION_PLACEHOLDER = azure.SUBSCRIPTION_PLACEHOLDER
 
 
 @dataclass
@@ -73,7 +95,10 @@ class RecordedResource:
 
 
 class WidMocks(pulumi.runtime.Mocks):
-    """Deterministic cloud-like mocks that record every resource."""
+    """Deterministic cloud-like mocks that record every resource.
+
+    ``answers`` / ``calls`` add (or replace) answers by type token; see the module docstring.
+    """
 
     def __init__(
         self,
@@ -86,6 +111,8 @@ class WidMocks(pulumi.runtime.Mocks):
         gcp_project: str = "my-project",
         gcp_project_number: str = "123456789012",
         placeholders: bool = False,
+        answers: Mapping[str, ResourceAnswer] | None = None,
+        calls: Mapping[str, CallAnswer] | None = None,
     ) -> None:
         self.account_id = account_id
         self.partition = partition
@@ -95,24 +122,31 @@ class WidMocks(pulumi.runtime.Mocks):
         self.gcp_project = gcp_project
         self.gcp_project_number = gcp_project_number
         self.placeholders = placeholders
+        """Show values only the cloud knows as ``<... known after deploy>`` (used by ``plan``)."""
         if placeholders:  # ARNs and ids then show exactly which part only the cloud knows
             self.account_id = AWS_ACCOUNT_PLACEHOLDER
             self.subscription_id = AZURE_SUBSCRIPTION_PLACEHOLDER
-        """Show values only the cloud knows as ``<... known after deploy>`` (used by ``plan``)."""
+        self.answers: dict[str, ResourceAnswer] = {**ANSWERS, **(answers or {})}
+        self.call_answers: dict[str, CallAnswer] = {**CALLS, **(calls or {})}
         self.resources: list[RecordedResource] = []
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.component_outputs: Mapping[str, dict[str, Any]] = _ComponentOutputs()
         """Each component's registered outputs (plain values), by URN."""
         self._pending: dict[tuple[str, str], RecordedResource] = {}
+        self._parent = ""
+
+    def register(self, type_token: str, answer: ResourceAnswer) -> None:
+        """Answer resources of ``type_token`` with ``answer(mocks, name, inputs) -> (id, outputs)``."""
+        self.answers[type_token] = answer
+
+    def register_call(self, token: str, answer: CallAnswer) -> None:
+        """Answer the invoke ``token`` with ``answer(mocks, args) -> result``."""
+        self.call_answers[token] = answer
 
     # -- Mocks interface -------------------------------------------------
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
         inputs = dict(args.inputs)
-        resource_id, state = self._state_for(args.typ, args.name, inputs)
-        if self.placeholders:
-            for key, label in _PLACEHOLDERS.get(args.typ, {}).items():
-                if key in state and key not in inputs:
-                    state[key] = f"<{label} of {args.name}, known after deploy>"
+        resource_id, state = self._state_for(args.typ, args.name, inputs, bool(args.custom))
         if args.custom is False:
             resource_id = None
         record = RecordedResource(
@@ -130,9 +164,10 @@ class WidMocks(pulumi.runtime.Mocks):
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
         self.calls.append((args.token, dict(args.args)))
-        result = self._call(args.token, dict(args.args))
+        answer = self.call_answers.get(args.token)
+        result = answer(self, dict(args.args)) if answer else {}
         if self.placeholders:
-            for key, label in _CALL_PLACEHOLDERS.get(args.token, {}).items():
+            for key, label in CALL_PLACEHOLDERS.get(args.token, {}).items():
                 if key in result:
                     result[key] = label(args.args) if callable(label) else f"<{label}, known after deploy>"
         return result
@@ -183,255 +218,44 @@ class WidMocks(pulumi.runtime.Mocks):
         """The plain value of an Output (or nested Outputs) produced under these mocks."""
         return self.run(lambda: value)
 
-    # -- cloud-like answers ---------------------------------------------
-    def _arn(self, service: str, resource: str, region: str = "") -> str:
+    # -- helpers for answer functions -----------------------------------
+    def arn(self, service: str, resource: str, region: str = "") -> str:
+        """``arn:<partition>:<service>:<region>:<account>:<resource>`` of these mocks."""
         return f"arn:{self.partition}:{service}:{region}:{self.account_id}:{resource}"
 
-    def _state_for(self, typ: str, name: str, inputs: dict[str, Any]) -> tuple[str, dict]:
-        state = dict(inputs)
-        rid = f"{name}-id"
-        if typ == "aws:iam/role:Role":
-            role_name = inputs.get("name") or f"{name}-{_digest(name, size=7)}"
-            path = inputs.get("path") or "/"
-            rid = role_name
-            state.update(
-                name=role_name,
-                arn=self._arn("iam", f"role{path}{role_name}"),
-                uniqueId="AROA" + _digest(typ, name, size=17).upper(),
-            )
-        elif typ == "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
-            url = str(inputs.get("url", "")).removeprefix("https://")
-            rid = self._arn("iam", f"oidc-provider/{url}")
-            state["arn"] = rid
-        elif typ == "aws:iam/policy:Policy":
-            policy_name = inputs.get("name") or name
-            rid = self._arn("iam", f"policy{inputs.get('path') or '/'}{policy_name}")
-            state.update(arn=rid, name=policy_name)
-        elif typ == "aws:iam/rolePolicy:RolePolicy":
-            rid = f"{inputs.get('role')}:{inputs.get('name') or name}"
-        elif typ == "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
-            rid = f"{inputs.get('role')}/{inputs.get('policyArn')}"
-        elif typ == "aws:eks/podIdentityAssociation:PodIdentityAssociation":
-            assoc = "a-" + _digest(typ, name, size=17)
-            cluster = inputs.get("clusterName")
-            rid = f"{cluster},{assoc}"
-            state.update(
-                associationId=assoc,
-                associationArn=self._arn(
-                    "eks", f"podidentityassociation/{cluster}/{assoc}", self.region
-                ),
-            )
-        elif typ in ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"):
-            bucket = inputs.get("bucket") or f"{name}-{_digest(typ, name, size=7)}"
-            rid = bucket
-            state.update(bucket=bucket, arn=f"arn:{self.partition}:s3:::{bucket}")
-        elif typ == "aws:eks/cluster:Cluster":
-            cid = _digest(typ, name, size=32).upper()
-            rid = inputs.get("name") or name
-            state.update(
-                arn=self._arn("eks", f"cluster/{rid}", self.region),
-                identities=[
-                    {"oidcs": [{"issuer": f"https://oidc.eks.{self.region}.amazonaws.com/id/{cid}"}]}
-                ],
-            )
-        elif typ == "azure-native:managedidentity:UserAssignedIdentity":
-            rg = inputs.get("resourceGroupName")
-            uami = inputs.get("resourceName") or name
-            rid = (
-                f"/subscriptions/{self.subscription_id}/resourceGroups/{rg}/providers/"
-                f"Microsoft.ManagedIdentity/userAssignedIdentities/{uami}"
-            )
-            state.update(
-                name=uami,
-                clientId=_guid("client", rid),
-                principalId=_guid("principal", rid),
-                tenantId=self.tenant_id,
-            )
-        elif typ == "azure-native:managedidentity:FederatedIdentityCredential":
-            rid = (
-                f"/subscriptions/{self.subscription_id}/resourceGroups/"
-                f"{inputs.get('resourceGroupName')}/providers/Microsoft.ManagedIdentity/"
-                f"userAssignedIdentities/{inputs.get('resourceName')}/"
-                f"federatedIdentityCredentials/{inputs.get('federatedIdentityCredentialResourceName') or name}"
-            )
-            state["name"] = inputs.get("federatedIdentityCredentialResourceName") or name
-        elif typ == "azure-native:authorization:RoleAssignment":
-            ra = inputs.get("roleAssignmentName") or _guid(typ, name)
-            rid = f"{inputs.get('scope')}/providers/Microsoft.Authorization/roleAssignments/{ra}"
-            state["name"] = ra
-        elif typ == "azure-native:containerservice:ManagedCluster":
-            rid = f"/subscriptions/{self.subscription_id}/resourceGroups/{inputs.get('resourceGroupName')}/providers/Microsoft.ContainerService/managedClusters/{inputs.get('resourceName') or name}"
-            state["oidcIssuerProfile"] = {
-                "enabled": True,
-                "issuerURL": f"https://eastus.oic.prod-aks.azure.com/{self.tenant_id}/{_guid(rid)}/",
-            }
-            state["name"] = inputs.get("resourceName") or name
-        elif typ == "azure-native:resources:ResourceGroup":
-            rg = inputs.get("resourceGroupName") or name
-            rid = f"/subscriptions/{self.subscription_id}/resourceGroups/{rg}"
-            state["name"] = rg
-        elif typ.startswith("azure-native:") and inputs.get("resourceGroupName"):
-            # any other Azure resource: an ARM-shaped id, so scopes built from it parse
-            module, kind = typ.split(":")[1], typ.split(":")[2]
-            namespace = _AZURE_NAMESPACES.get(module, f"Microsoft.{module.capitalize()}")
-            own = next((v for k, v in sorted(inputs.items()) if k.endswith("Name") and k != "resourceGroupName"
-                        and isinstance(v, str)), None) or name
-            rid = (
-                f"/subscriptions/{self.subscription_id}/resourceGroups/{inputs['resourceGroupName']}/providers/"
-                f"{namespace}/{kind[0].lower()}{kind[1:]}s/{own}"
-            )
-            state.setdefault("name", own)
-        elif typ == "gcp:serviceaccount/account:Account":
-            project = inputs.get("project") or self.gcp_project
-            email = f"{inputs.get('accountId')}@{project}.iam.gserviceaccount.com"
-            rid = f"projects/{project}/serviceAccounts/{email}"
-            state.update(
-                email=email,
-                name=rid,
-                member=f"serviceAccount:{email}",
-                uniqueId=str(int(_digest(typ, name, size=15), 16))[:21],
-                project=project,
-            )
-        elif typ == "gcp:container/cluster:Cluster":
-            rid = f"projects/{inputs.get('project') or self.gcp_project}/locations/{inputs.get('location')}/clusters/{inputs.get('name') or name}"
-        elif typ.startswith("kubernetes:"):
-            meta = inputs.get("metadata") or {}
-            ns = meta.get("namespace")
-            rid = f"{ns}/{meta.get('name') or name}" if ns else str(meta.get("name") or name)
-            state["metadata"] = {**meta, "uid": _guid(typ, rid)}
+    _arn = arn  # older name
+
+    def auto_name(self, typ: str, name: str) -> str:
+        """The name Pulumi would give: ``<name>-<7 hex>``, here hashed from the URN's parts (deterministic)."""
+        return f"{name}-{digest(self._parent, typ, name, size=7)}"
+
+    # -- the answer -------------------------------------------------------
+    def _state_for(self, typ: str, name: str, inputs: dict[str, Any], custom: bool = True) -> tuple[str, dict]:
+        answer = self.answers.get(typ) or family_answer(typ, inputs)
+        modelled = answer is not None
+        if answer is None:
+            answer = unmodelled
+        rid, outputs = answer(self, name, inputs)
+        state = {**inputs, **outputs}
+        if custom and not typ.startswith("pulumi:providers:"):
+            computed, named = sdk_properties(typ)
+            if not modelled and named and not state.get("name"):
+                state["name"] = self.auto_name(typ, name)
+            if self.placeholders:
+                for key, label in PLACEHOLDERS.get(typ, {}).items():
+                    if key in state and key not in inputs:
+                        state[key] = f"<{label} of {name}, known after deploy>"
+                for key in computed:
+                    if state.get(key) is None:
+                        state[key] = f"<{key} of {name}, known after deploy>"
+                if not modelled:
+                    rid = f"<id of {name}, known after deploy>"
         return rid, state
 
+    # kept for callers of the old private API
     def _call(self, token: str, args: dict[str, Any]) -> dict[str, Any]:
-        if token == "aws:index/getCallerIdentity:getCallerIdentity":
-            return {
-                "accountId": self.account_id,
-                "arn": f"arn:{self.partition}:iam::{self.account_id}:user/mock",
-                "userId": "AIDAMOCK",
-                "id": self.account_id,
-            }
-        if token == "aws:index/getPartition:getPartition":
-            suffix = {"aws-cn": "amazonaws.com.cn"}.get(self.partition, "amazonaws.com")
-            return {"partition": self.partition, "dnsSuffix": suffix, "id": self.partition}
-        if token == "aws:index/getRegion:getRegion":
-            return {"name": self.region, "region": self.region, "id": self.region}
-        if token == "aws:eks/getCluster:getCluster":
-            cid = _digest("cluster", str(args.get("name")), size=32).upper()
-            return {
-                "name": args.get("name"),
-                "endpoint": f"https://{cid}.gr7.{self.region}.eks.amazonaws.com",
-                "certificateAuthorities": [{"data": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg=="}],
-                "arn": self._arn("eks", f"cluster/{args.get('name')}", self.region),
-                "identities": [
-                    {"oidcs": [{"issuer": f"https://oidc.eks.{self.region}.amazonaws.com/id/{cid}"}]}
-                ],
-            }
-        if token == "azure-native:authorization:getClientConfig":
-            return {
-                "clientId": _guid("client", "caller"),
-                "objectId": _guid("object", "caller"),
-                "subscriptionId": self.subscription_id,
-                "tenantId": self.tenant_id,
-            }
-        if token == "azure-native:managedidentity:getUserAssignedIdentity":
-            rid = (
-                f"/subscriptions/{self.subscription_id}/resourceGroups/{args.get('resourceGroupName')}/"
-                f"providers/Microsoft.ManagedIdentity/userAssignedIdentities/{args.get('resourceName')}"
-            )
-            return {
-                "id": rid,
-                "name": args.get("resourceName"),
-                "clientId": _guid("client", rid),
-                "principalId": _guid("principal", rid),
-                "tenantId": self.tenant_id,
-                "location": "eastus",
-                "type": "Microsoft.ManagedIdentity/userAssignedIdentities",
-            }
-        if token == "azure-native:containerservice:getManagedCluster":
-            rid = (
-                f"/subscriptions/{self.subscription_id}/resourceGroups/{args.get('resourceGroupName')}/"
-                f"providers/Microsoft.ContainerService/managedClusters/{args.get('resourceName')}"
-            )
-            return {
-                "id": rid,
-                "name": args.get("resourceName"),
-                "location": "eastus",
-                "oidcIssuerProfile": {
-                    "enabled": True,
-                    "issuerURL": f"https://eastus.oic.prod-aks.azure.com/{self.tenant_id}/{_guid(rid)}/",
-                },
-                "securityProfile": {"workloadIdentity": {"enabled": True}},
-            }
-        if token == "azure-native:containerservice:listManagedClusterUserCredentials":
-            import base64
-
-            kubeconfig = (
-                "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n"
-                f"# mock kubeconfig of {args.get('resourceName')}\n"
-            )
-            return {"kubeconfigs": [{"name": "clusterUser", "value": base64.b64encode(kubeconfig.encode()).decode()}]}
-        if token in ("gcp:organizations/getProject:getProject",):
-            return {
-                "projectId": args.get("projectId") or self.gcp_project,
-                "number": self.gcp_project_number,
-                "name": args.get("projectId") or self.gcp_project,
-            }
-        if token == "gcp:container/getCluster:getCluster":
-            project = args.get("project") or self.gcp_project
-            return {
-                "name": args.get("name"),
-                "location": args.get("location"),
-                "project": project,
-                "endpoint": "203.0.113.10",
-                "masterAuths": [{"clusterCaCertificate": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg=="}],
-                "workloadIdentityConfigs": [{"workloadPool": f"{project}.svc.id.goog"}],
-            }
-        if token == "gcp:organizations/getClientConfig:getClientConfig":
-            return {"project": self.gcp_project, "region": "us-central1", "zone": "us-central1-a"}
-        return {}
-
-
-# azure-native module -> ARM resource provider namespace, for the mocked ids of other Azure resources.
-_AZURE_NAMESPACES = {
-    "storage": "Microsoft.Storage",
-    "keyvault": "Microsoft.KeyVault",
-    "containerregistry": "Microsoft.ContainerRegistry",
-    "servicebus": "Microsoft.ServiceBus",
-    "eventhub": "Microsoft.EventHub",
-    "appconfiguration": "Microsoft.AppConfiguration",
-    "cosmosdb": "Microsoft.DocumentDB",
-    "containerservice": "Microsoft.ContainerService",
-}
-
-
-# Values only the cloud knows, per type token: shown as placeholders by ``plan``.
-_PLACEHOLDERS: dict[str, dict[str, str]] = {
-    "aws:iam/role:Role": {"uniqueId": "role unique id"},
-    "aws:eks/podIdentityAssociation:PodIdentityAssociation": {
-        "associationId": "association id",
-        "associationArn": "association arn",
-    },
-    "azure-native:managedidentity:UserAssignedIdentity": {
-        "clientId": "client id",
-        "principalId": "principal id",
-        "tenantId": "tenant id",
-    },
-    "gcp:serviceaccount/account:Account": {
-        "email": "service account email",
-        "name": "service account id",
-        "member": "service account member",
-        "uniqueId": "service account unique id",
-    },
-}
-_CALL_PLACEHOLDERS: dict[str, dict[str, Any]] = {
-    "aws:index/getCallerIdentity:getCallerIdentity": {"arn": "caller arn"},
-    "aws:eks/getCluster:getCluster": {
-        "identities": lambda a: [
-            {"oidcs": [{"issuer": f"https://<oidc issuer of EKS cluster {a.get('name')}, known after deploy>"}]}
-        ],
-    },
-    "azure-native:authorization:getClientConfig": {"subscriptionId": "subscription id", "tenantId": "tenant id"},
-    "gcp:organizations/getProject:getProject": {"number": "project number"},
-}
+        answer = self.call_answers.get(token)
+        return answer(self, dict(args)) if answer else {}
 
 
 class _RecordingMonitor(_mocks.MockMonitor):
@@ -440,6 +264,7 @@ class _RecordingMonitor(_mocks.MockMonitor):
     mocks: WidMocks
 
     def RegisterResource(self, request):  # noqa: N802 - gRPC method name
+        self.mocks._parent = request.parent  # auto-names hash the URN's parts
         response = super().RegisterResource(request)
         record = self.mocks._pending.pop((request.type, request.name), None)
         if record is not None:
@@ -497,9 +322,6 @@ class _ComponentOutputs(Mapping):
 
 def install(mocks: WidMocks, project: str = "project", stack: str = "stack", preview: bool = False) -> WidMocks:
     """Install ``mocks`` as the Pulumi runtime for this process (one set per test)."""
-    from .validation import activate_placeholders
-
-    activate_placeholders(mocks.placeholders)
     pulumi.runtime.set_mocks(
         mocks, project=project, stack=stack, preview=preview, monitor=_RecordingMonitor(mocks)
     )

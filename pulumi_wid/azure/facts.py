@@ -1,4 +1,4 @@
-"""Azure built-in roles: the name -> GUID table and the resolution of a role reference.
+"""Azure facts: the token audience, annotation keys, limits, type tokens and the built-in roles.
 
 azure-native cannot look a built-in role up by name, so the package carries the
 GUIDs of the roles workloads commonly need. Every entry was checked against
@@ -6,20 +6,46 @@ Microsoft's published list ("Azure built-in roles", MicrosoftDocs/azure-docs
 ``articles/role-based-access-control/built-in-roles.md``); the snapshot used is
 ``tests/data/azure_builtin_roles.json`` and a test keeps the two in step.
 
-A role is given as a built-in role name ("Storage Blob Data Reader"), a role
-GUID, or a full role definition id
-(``/subscriptions/<sub>/providers/Microsoft.Authorization/roleDefinitions/<guid>``).
+``pulumi_wid.verify`` keeps its own copies on purpose; tests/test_facts.py asserts they agree.
 """
 
 from __future__ import annotations
 
-import difflib
-import re
-from dataclasses import dataclass
-from typing import Any
+import uuid
 
-from ..errors import ValidationError
-from ..validation import check_str
+# Federated identity credential
+AUDIENCE = "api://AzureADTokenExchange"
+MAX_FICS_PER_IDENTITY = 20
+
+# ServiceAccount annotations and the pod label the webhook selects by
+CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id"
+TENANT_ID_ANNOTATION = "azure.workload.identity/tenant-id"
+TOKEN_EXPIRATION_ANNOTATION = "azure.workload.identity/service-account-token-expiration"
+USE_LABEL = "azure.workload.identity/use"
+TOKEN_EXPIRATION = (3600, 86400)
+
+# Names and limits
+UAMI_NAME_MAX = 128
+FIC_NAME_MAX = 120
+MAX_TAGS = 50
+PRINCIPAL_TYPE = "ServicePrincipal"
+
+# uuid5 namespace of the package's role assignment names (never change it: it
+# would rename, hence re-create, every role assignment).
+ROLE_ASSIGNMENT_NAMESPACE = uuid.UUID("4f0c3c56-8d1e-5b8e-9a57-7d1b2c2e6a11")
+
+# Type tokens
+USER_ASSIGNED_IDENTITY = "azure-native:managedidentity:UserAssignedIdentity"
+FEDERATED_IDENTITY_CREDENTIAL = "azure-native:managedidentity:FederatedIdentityCredential"
+ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment"
+MANAGED_CLUSTER = "azure-native:containerservice:ManagedCluster"
+RESOURCE_GROUP = "azure-native:resources:ResourceGroup"
+GET_CLIENT_CONFIG = "azure-native:authorization:getClientConfig"
+GET_USER_ASSIGNED_IDENTITY = "azure-native:managedidentity:getUserAssignedIdentity"
+GET_MANAGED_CLUSTER = "azure-native:containerservice:getManagedCluster"
+
+# Plan placeholder for the subscription id (``pulumi-wid plan``)
+SUBSCRIPTION_PLACEHOLDER = "<subscription id, known after deploy>"
 
 BUILTIN_ROLES: dict[str, str] = {
     # General and privileged
@@ -85,81 +111,3 @@ BROAD_ROLE_NAMES = (
     "Role Based Access Control Administrator",
 )
 BROAD_ROLES: frozenset[str] = frozenset(BUILTIN_ROLES[name] for name in BROAD_ROLE_NAMES)
-
-_NAME_BY_GUID = {guid: name for name, guid in BUILTIN_ROLES.items()}
-_BY_LOWER = {name.lower(): name for name in BUILTIN_ROLES}
-
-GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-ROLE_DEFINITION_ID = re.compile(
-    r"^(?P<prefix>/subscriptions/(?P<subscription>[0-9a-fA-F-]{36})"
-    r"|/providers/Microsoft\.Management/managementGroups/[-\w.()]{1,90}"
-    r")?/providers/Microsoft\.Authorization/roleDefinitions/(?P<guid>[0-9a-fA-F-]{36})$",
-    re.IGNORECASE,
-)
-
-
-@dataclass(frozen=True)
-class RoleRef:
-    """A resolved role: its GUID, its built-in name (if known) and a full id the user gave."""
-
-    guid: str
-    name: str | None = None
-    definition_id: str | None = None
-    """The full role definition id as given (kept verbatim when it names a scope)."""
-
-    @property
-    def broad(self) -> bool:
-        return self.guid in BROAD_ROLES
-
-    @property
-    def label(self) -> str:
-        return self.name or self.guid
-
-
-def resolve_role(field: str, value: Any) -> RoleRef:
-    """Resolve a built-in role name, a role GUID or a full role definition id."""
-    check_str(field, value)
-    text = value.strip()
-    if text != value or not text:
-        raise ValidationError(field, value, "must be a role name, GUID or role definition id without spaces around it")
-    if GUID.fullmatch(text):
-        guid = text.lower()
-        return RoleRef(guid=guid, name=_NAME_BY_GUID.get(guid))
-    if text.startswith("/"):
-        match = ROLE_DEFINITION_ID.fullmatch(text)
-        if not match or not GUID.fullmatch(match["guid"]) or (
-            match["subscription"] and not GUID.fullmatch(match["subscription"])
-        ):
-            raise ValidationError(
-                field,
-                value,
-                "a role definition id is /subscriptions/<subscription GUID>/providers/"
-                "Microsoft.Authorization/roleDefinitions/<role GUID> (or the same under "
-                "/providers/Microsoft.Management/managementGroups/<group>, or without a prefix)",
-                "pass the role's GUID or its built-in name instead",
-            )
-        guid = match["guid"].lower()
-        full = text if match["prefix"] else None
-        return RoleRef(guid=guid, name=_NAME_BY_GUID.get(guid), definition_id=full)
-    canonical = _BY_LOWER.get(text.lower())
-    if canonical is None:
-        raise ValidationError(
-            field,
-            value,
-            "is not a built-in role this package knows",
-            suggest_roles(text)
-            or "pass the role's GUID or full role definition id (az role definition list --name '<name>')",
-        )
-    return RoleRef(guid=BUILTIN_ROLES[canonical], name=canonical)
-
-
-def suggest_roles(text: str, limit: int = 3) -> str:
-    """'did you mean ...?' with the closest built-in role names (case-insensitive)."""
-    close = difflib.get_close_matches(text.lower(), list(_BY_LOWER), n=limit, cutoff=0.6)
-    if not close:
-        words = set(text.lower().split())
-        close = [low for low in _BY_LOWER if words and words <= set(low.split())][:limit]
-    if not close:
-        return ""
-    names = [_BY_LOWER[low] for low in close]
-    return f"did you mean {' or '.join(repr(n) for n in names)}? Or pass the role's GUID."

@@ -404,7 +404,7 @@ def test_example_program_runs_under_the_mocks():
 
     mocks = install(_ClusterMocks(), project="wid-gcp-gke")
     pulumi.runtime.set_config("wid-gcp-gke:project", "my-project")
-    example = pathlib.Path(__file__).parent.parent / "examples" / "gcp-gke" / "__main__.py"
+    example = pathlib.Path(__file__).resolve().parents[2] / "examples" / "gcp-gke" / "__main__.py"
     mocks.run(lambda: runpy.run_path(str(example)))
     assert mocks.named("api-workload-identity-user").inputs["member"] == (
         "serviceAccount:my-project.svc.id.goog[payments/api]")

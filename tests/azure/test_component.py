@@ -152,7 +152,7 @@ def test_role_assignment_names_are_stable_across_runs():
         build(mocks, args(oidc_issuer_url=None, oidc_issuer_urls=[ISSUER, ISSUER2],
                           role_assignments=[{"role": "AcrPull", "scope": f"/subscriptions/{SUB}/resourceGroups/acr"},
                                             {"role": "Storage Blob Data Contributor", "scope": ACCOUNT}]))
-        runs.append([(r.type, r.name, json.dumps(r.inputs, sort_keys=True)) for r in mocks.resources])
+        runs.append(sorted((r.type, r.name, json.dumps(r.inputs, sort_keys=True)) for r in mocks.resources))
     assert runs[0] == runs[1]
     names = [json.loads(i)["roleAssignmentName"] for t, _, i in runs[0] if t == RA]
     assert len(names) == 2 and len(set(names)) == 2

@@ -9,7 +9,7 @@ from pulumi.runtime import config as runtime_config
 
 from pulumi_wid.testing import WidMocks, install
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "azure-aks" / "__main__.py"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "azure-aks" / "__main__.py"
 PROJECT = "wid-azure-aks"
 
 

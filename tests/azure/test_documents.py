@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 
 from pulumi_wid import ValidationError
 from pulumi_wid.azure import documents as doc
-from pulumi_wid.azure import roles
+from pulumi_wid.azure import documents as roles
 
 SUB = "00000000-0000-0000-0000-000000000000"
-SNAPSHOT = json.loads((Path(__file__).parent / "data" / "azure_builtin_roles.json").read_text())
+SNAPSHOT = json.loads((Path(__file__).resolve().parents[1] / "data" / "azure_builtin_roles.json").read_text())
 
 
 # -- the role table ------------------------------------------------------

@@ -19,7 +19,7 @@ from pulumi_policy.proxy import UNKNOWN_ARRAY_VALUE, UNKNOWN_STRING_VALUE, unkno
 from pulumi_wid import AksFederatedIdentity, EksPodIdentity, GkeWorkloadIdentity
 from pulumi_wid import policies as pol
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
 PROVIDER = f"arn:aws:iam::111122223333:oidc-provider/{ISSUER}"
 AKS_ISSUER = "https://eastus.oic.prod-aks.azure.com/11111111-1111-1111-1111-111111111111/6d4a1b0c-5f0e-4a42-9d0a-0b7c9e6f1a2b/"
@@ -344,7 +344,7 @@ def test_policy_pack_serves_the_rules_to_the_engine(tmp_path):
 def test_policy_folder_is_a_python_policy_pack():
     yaml_text = (ROOT / "policy" / "PulumiPolicy.yaml").read_text()
     assert "name: python" in yaml_text
-    assert "pulumi_wid.policies" in (ROOT / "policy" / "__main__.py").read_text()
+    assert "pulumi_wid.policy.pack" in (ROOT / "policy" / "__main__.py").read_text()
     assert "[aws,policy]" in (ROOT / "policy" / "requirements.txt").read_text()
 
 
@@ -356,3 +356,18 @@ def test_importing_the_rules_does_not_import_the_policy_sdk_or_cloud_sdks():
     )
     subprocess.run([sys.executable, "-c", code], check=True)
 
+
+
+def test_the_rules_read_the_iam_database_without_pulumi_aws():
+    """Without pulumi_aws the pack still knows which actions take resource-level permissions."""
+    code = (
+        "import sys\n"
+        "sys.modules['pulumi_aws'] = None  # not installed\n"
+        "from pulumi_wid.policy import rules\n"
+        "props = {'policy': {'Statement': [{'Effect': 'Allow', 'Action': 'sts:GetCallerIdentity', 'Resource': '*'}]}}\n"
+        "assert rules.knowledge.available()\n"
+        "assert rules.check_iam_wildcards('aws:iam/rolePolicy:RolePolicy', props) == []\n"
+        "props['policy']['Statement'][0]['Action'] = 's3:GetObject'\n"
+        "assert rules.check_iam_wildcards('aws:iam/rolePolicy:RolePolicy', props)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pulumi_wid.errors import ValidationError
-from pulumi_wid.gcp import members as m
+from pulumi_wid.gcp import documents as m
 
 ACCOUNT_ID = re.compile(r"^[a-z](?:[-a-z0-9]{4,28}[a-z0-9])$")
 

@@ -5,33 +5,27 @@ Nothing here touches the Pulumi runtime; every function takes plain values.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from ..errors import ValidationError
-from ..validation import check_str, suggest
-
-WORKLOAD_IDENTITY_USER = "roles/iam.workloadIdentityUser"
-GSA_ANNOTATION = "iam.gke.io/gcp-service-account"
-BASIC_ROLES = ("roles/owner", "roles/editor", "roles/viewer")
-# Granted on a whole project, these let the workload act as any service account of the
-# project or rewrite the project's IAM: an escalation path, refused unless opted in.
-PROJECT_ESCALATION_ROLES = (
-    "roles/iam.serviceAccountTokenCreator",
-    "roles/iam.serviceAccountUser",
-    "roles/iam.workloadIdentityUser",
-    "roles/iam.serviceAccountKeyAdmin",
-    "roles/iam.serviceAccountAdmin",
-    "roles/iam.securityAdmin",
-    "roles/resourcemanager.projectIamAdmin",
+from ..validation import check_str, short_hash, suggest
+from .facts import (  # noqa: F401 - the facts older imports read from here
+    BASIC_ROLES,
+    DESCRIPTION_LIMIT,
+    DISPLAY_NAME_LIMIT,
+    GSA_ANNOTATION,
+    PRINCIPAL_PREFIX,
+    PRINCIPAL_SET_PREFIX,
+    PROJECT_ESCALATION_ROLES,
+    RESOURCE_CLASSES,
+    RESOURCE_TYPES,
+    TARGET_KEYS,
+    WORKLOAD_IDENTITY_USER,
 )
+
 _ESCALATION_LOWER = frozenset(r.lower() for r in PROJECT_ESCALATION_ROLES)
-PRINCIPAL_PREFIX = "principal://iam.googleapis.com"
-PRINCIPAL_SET_PREFIX = "principalSet://iam.googleapis.com"
-DISPLAY_NAME_LIMIT = 100
-DESCRIPTION_LIMIT = 256  # bytes
 
 # A project id: 6-30 lower-case letters, digits and '-', starting with a letter.
 PROJECT_ID = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
@@ -52,41 +46,6 @@ PREDEFINED_ROLE = re.compile(r"^roles/[A-Za-z0-9_.]{1,128}$")
 CUSTOM_ROLE = re.compile(
     r"^(?:projects/(?P<project>[^/\s]+)|organizations/(?P<org>[0-9]{1,20}))/roles/(?P<id>[A-Za-z0-9_.]{3,64})$"
 )
-
-RESOURCE_TYPES = (
-    "storage_bucket",
-    "secret",
-    "pubsub_topic",
-    "pubsub_subscription",
-    "artifact_registry_repository",
-    "bigquery_dataset",
-)
-# resource_type -> (pulumi_gcp module, class, type token)
-RESOURCE_CLASSES: dict[str, tuple[str, str, str]] = {
-    "storage_bucket": ("storage", "BucketIAMMember", "gcp:storage/bucketIAMMember:BucketIAMMember"),
-    "secret": ("secretmanager", "SecretIamMember", "gcp:secretmanager/secretIamMember:SecretIamMember"),
-    "pubsub_topic": ("pubsub", "TopicIAMMember", "gcp:pubsub/topicIAMMember:TopicIAMMember"),
-    "pubsub_subscription": (
-        "pubsub",
-        "SubscriptionIAMMember",
-        "gcp:pubsub/subscriptionIAMMember:SubscriptionIAMMember",
-    ),
-    "artifact_registry_repository": (
-        "artifactregistry",
-        "RepositoryIamMember",
-        "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember",
-    ),
-    "bigquery_dataset": ("bigquery", "DatasetIamMember", "gcp:bigquery/datasetIamMember:DatasetIamMember"),
-}
-# resource_type -> the keyword arguments binding_target returns (always all of them).
-TARGET_KEYS: dict[str, tuple[str, ...]] = {
-    "storage_bucket": ("bucket",),
-    "secret": ("secret_id", "project"),
-    "pubsub_topic": ("topic", "project"),
-    "pubsub_subscription": ("subscription", "project"),
-    "artifact_registry_repository": ("repository", "location", "project"),
-    "bigquery_dataset": ("dataset_id", "project"),
-}
 
 _PROJECT_IN_ID = r"(?P<project>[a-z][a-z0-9-]{4,28}[a-z0-9]|[1-9][0-9]{0,19}|[a-z0-9.-]+\.[a-z]{2,63}:[a-z][a-z0-9-]{4,28}[a-z0-9])"
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$")
@@ -202,7 +161,7 @@ def derive_account_id(name: str) -> str:
     """
     if ACCOUNT_ID.fullmatch(name):
         return name
-    digest = hashlib.sha256(name.encode()).hexdigest()[:6]
+    digest = short_hash(name, size=6)
     base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
     if not base[:1].isalpha():
         base = f"wi-{base}".rstrip("-")
@@ -348,10 +307,6 @@ def role_suffix(role: str) -> str:
     if role.startswith("roles/"):
         return role[len("roles/") :]
     return f"{role.rsplit('/', 1)[-1]}-{short_hash(role)}"
-
-
-def short_hash(*parts: str, size: int = 8) -> str:
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:size]
 
 
 # -- resource-level bindings --------------------------------------------------

@@ -1,0 +1,46 @@
+"""Internal: the skeleton every pulumi-wid component shares.
+
+A component validates its args into a spec first (bad input fails before anything
+is registered), then ``WidComponent.__init__`` registers it and warns about default
+providers, the subclass wires its children, and ``_finish`` sets the common outputs
+(``service_account_name``, ``namespace``, ``service_account_annotations``,
+``pod_template_patch``) beside the cloud's own and registers them all. Each class
+still declares its annotated outputs itself: the multi-language schema reads them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pulumi
+
+from . import kubernetes
+from ._outputs import output_of
+from .identity import Identity
+
+
+class WidComponent(pulumi.ComponentResource):
+    """Base of ``EksPodIdentity``, ``AksFederatedIdentity`` and ``GkeWorkloadIdentity`` (internal)."""
+
+    def __init__(self, token: str, name: str, opts: pulumi.ResourceOptions | None,
+                 cloud_package: str, uses_kubernetes: bool) -> None:
+        super().__init__(token, name, {}, opts)
+        kubernetes.warn_default_providers(self, cloud_package, uses_kubernetes)
+        self._child = pulumi.ResourceOptions(parent=self)
+        self._invoke = pulumi.InvokeOutputOptions(parent=self)
+
+    def _finish(self, identity: Identity, cloud_outputs: Mapping[str, Any], annotations: Mapping[str, Any],
+                pod_template_patch: Mapping[str, Any]) -> None:
+        """Set the cloud's outputs, then the common ones, on ``self`` and register them (last)."""
+        outputs = {key: output_of(value) for key, value in cloud_outputs.items()}
+        outputs.update(
+            service_account_name=output_of(identity.service_account),
+            namespace=output_of(identity.namespace),
+            service_account_annotations=output_of(dict(annotations)),
+            pod_template_patch=output_of(pod_template_patch),
+        )
+        for key, value in outputs.items():
+            setattr(self, key, value)
+        self.register_outputs(outputs)
+

@@ -1,0 +1,60 @@
+"""AWS facts: annotation keys, principals, audiences, limits and type tokens (pure constants).
+
+Builders, plan, render, the policy rules and the mocks read them from here.
+``pulumi_wid.verify`` keeps its own copies on purpose (a checker must not share the
+builder's code); tests/test_facts.py asserts the two agree.
+"""
+
+from __future__ import annotations
+
+MODES = ("pod_identity", "irsa")
+
+# ServiceAccount annotations (IRSA)
+ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn"
+STS_REGIONAL_ANNOTATION = "eks.amazonaws.com/sts-regional-endpoints"
+TOKEN_EXPIRATION_ANNOTATION = "eks.amazonaws.com/token-expiration"
+
+# Trust
+POLICY_VERSION = "2012-10-17"
+POD_IDENTITY_PRINCIPAL = "pods.eks.amazonaws.com"
+POD_IDENTITY_ACTIONS = ("sts:AssumeRole", "sts:TagSession")
+IRSA_ACTION = "sts:AssumeRoleWithWebIdentity"
+IRSA_AUDIENCE = "sts.amazonaws.com"
+EKS_OIDC_MARKER = "oidc-provider/oidc.eks."
+SESSION_TAGS = (
+    "eks-cluster-arn", "eks-cluster-name", "kubernetes-namespace",
+    "kubernetes-service-account", "kubernetes-pod-name", "kubernetes-pod-uid",
+)
+
+# Limits
+TRUST_POLICY_QUOTA = 2048
+MANAGED_POLICY_LIMIT = 6144
+INLINE_POLICIES_LIMIT = 10240
+SESSION_POLICY_LIMIT = 2048
+MAX_TAGS = 50
+MAX_MANAGED_POLICIES = 20
+SESSION_DURATION = (3600, 43200)
+TOKEN_EXPIRATION = (3600, 86400)
+
+# AWS managed policies that grant (nearly) everything: refused like "*" actions.
+BROAD_MANAGED_POLICIES = ("AdministratorAccess", "PowerUserAccess", "IAMFullAccess")
+
+# Type tokens
+ROLE = "aws:iam/role:Role"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+POLICY = "aws:iam/policy:Policy"
+USER_POLICY = "aws:iam/userPolicy:UserPolicy"
+GROUP_POLICY = "aws:iam/groupPolicy:GroupPolicy"
+OIDC_PROVIDER = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
+POD_IDENTITY_ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
+EKS_CLUSTER = "aws:eks/cluster:Cluster"
+ACCESS_KEY = "aws:iam/accessKey:AccessKey"
+SERVICE_SPECIFIC_CREDENTIAL = "aws:iam/serviceSpecificCredential:ServiceSpecificCredential"
+GET_CALLER_IDENTITY = "aws:index/getCallerIdentity:getCallerIdentity"
+GET_PARTITION = "aws:index/getPartition:getPartition"
+GET_REGION = "aws:index/getRegion:getRegion"
+GET_CLUSTER = "aws:eks/getCluster:getCluster"
+
+# Plan placeholder for the caller's account id (``pulumi-wid plan``)
+ACCOUNT_PLACEHOLDER = "<aws account id, known after deploy>"

@@ -1,0 +1,33 @@
+"""verify keeps its own copies of the clouds' facts on purpose (a checker must not share the
+builder's code); this is the one place that asserts the copies agree with each cloud's facts.py."""
+
+from pulumi_wid.aws import facts as aws
+from pulumi_wid.azure import facts as azure
+from pulumi_wid.gcp import facts as gcp
+from pulumi_wid.verify import aws as verify_aws
+from pulumi_wid.verify import azure as verify_azure
+from pulumi_wid.verify import gcp as verify_gcp
+
+
+def test_verify_copies_agree_with_facts():
+    pairs = [
+        (verify_aws.WEB_IDENTITY, aws.IRSA_ACTION),
+        (verify_aws.EKS_AUDIENCE, aws.IRSA_AUDIENCE),
+        (verify_aws.ROLE_ARN_ANNOTATION, aws.ROLE_ARN_ANNOTATION),
+        (verify_aws.PODS_SERVICE, aws.POD_IDENTITY_PRINCIPAL),
+        (verify_azure.CLIENT_ID_ANNOTATION, azure.CLIENT_ID_ANNOTATION),
+        (verify_azure.USE_LABEL, azure.USE_LABEL),
+        (verify_azure.AUDIENCE, azure.AUDIENCE),
+        (verify_azure.UAMI, azure.USER_ASSIGNED_IDENTITY),
+        (verify_azure.FIC, azure.FEDERATED_IDENTITY_CREDENTIAL),
+        (verify_azure.CLUSTER, azure.MANAGED_CLUSTER),
+        (verify_gcp.GSA_ANNOTATION, gcp.GSA_ANNOTATION),
+        (verify_gcp.WIU, gcp.WORKLOAD_IDENTITY_USER),
+        (verify_gcp.NODE_SELECTOR, gcp.GKE_METADATA_SELECTOR),
+        (verify_gcp.ACCOUNT, gcp.SERVICE_ACCOUNT),
+        (verify_gcp.SA_MEMBER, gcp.SERVICE_ACCOUNT_IAM_MEMBER),
+        (verify_gcp.SA_BINDING, gcp.SERVICE_ACCOUNT_IAM_BINDING),
+        (verify_gcp.SA_POLICY, gcp.SERVICE_ACCOUNT_IAM_POLICY),
+        (verify_gcp.CLUSTER, gcp.CONTAINER_CLUSTER),
+    ]
+    assert [v for v, _ in pairs] == [f for _, f in pairs]

@@ -1,0 +1,108 @@
+"""validation (pure checks) and _outputs (the Output-aware helpers)."""
+
+import pulumi
+import pytest
+
+from pulumi_wid import _outputs
+from pulumi_wid.errors import ValidationError
+from pulumi_wid.validation import (
+    check_bool,
+    check_choice,
+    check_dns_label,
+    check_dns_subdomain,
+    check_int_range,
+    check_k8s_annotations,
+    check_k8s_labels,
+    check_str_list,
+    check_str_map,
+    contains_unknown,
+    first_duplicate,
+    is_placeholder,
+    is_unknown,
+    refuse_for_mode,
+    refuse_with_existing,
+    reject_unknown_keys,
+    require,
+    short_hash,
+    without_placeholders,
+)
+
+PLACEHOLDER = "<arn of jobs, known after deploy>"
+
+
+def test_require_and_unknown_keys():
+    assert require({"a": 1}, "a", "") == 1
+    with pytest.raises(ValidationError, match="a.b: None is invalid: is required"):
+        require({}, "b", "a")
+    with pytest.raises(ValidationError, match="did you mean 'namespace'"):
+        reject_unknown_keys("identity", {"namespce": "x"}, ["namespace", "service_account"])
+
+
+def test_scalar_checks():
+    assert check_bool("f", True) is True
+    with pytest.raises(ValidationError, match="true or false"):
+        check_bool("f", "yes")
+    assert check_int_range("n", 5, 1, 10) == 5
+    for bad in (0, True, 1.5):
+        with pytest.raises(ValidationError):
+            check_int_range("n", bad, 1, 10)
+    with pytest.raises(ValidationError, match="did you mean 'irsa'"):
+        check_choice("mode", "irsaa", ["pod_identity", "irsa"])
+
+
+def test_collections_and_kubernetes_names():
+    assert check_str_list("l", ("a",)) == ["a"]
+    with pytest.raises(ValidationError, match="must be a list"):
+        check_str_list("l", "a")
+    with pytest.raises(ValidationError, match="values must be strings"):
+        check_str_map("m", {"k": 1})
+    assert check_dns_label("ns", "apps") == "apps"
+    with pytest.raises(ValidationError, match="DNS-1123 label"):
+        check_dns_label("ns", "Apps")
+    assert check_dns_subdomain("sa", "api.v1") == "api.v1"
+    check_k8s_labels("labels", {"example.com/team": "a"})
+    with pytest.raises(ValidationError, match="label value"):
+        check_k8s_labels("labels", {"team": "not ok"})
+    with pytest.raises(ValidationError, match="Kubernetes key"):
+        check_k8s_annotations("annotations", {"bad key": "x"})
+
+
+def test_placeholders_are_recognised_only_when_asked():
+    assert not is_placeholder(PLACEHOLDER)
+    assert is_placeholder(PLACEHOLDER, placeholders=True)
+    assert not is_placeholder("arn:aws:sqs:::jobs", placeholders=True)
+    assert without_placeholders(f"/x/{PLACEHOLDER}", "0", placeholders=True) == "/x/0"
+    assert without_placeholders(f"/x/{PLACEHOLDER}", "0") == f"/x/{PLACEHOLDER}"
+
+
+def test_refusals_and_hashes():
+    with pytest.raises(ValidationError, match="only applies when mode='irsa'"):
+        refuse_for_mode({"oidc_issuer_url": "x"}, ["oidc_issuer_url"], "irsa")
+    refuse_for_mode({"oidc_issuer_url": None}, ["oidc_issuer_url"], "irsa")
+    with pytest.raises(ValidationError, match="cannot be applied to a role the component does not create"):
+        refuse_with_existing({"role_name": "x"}, ["role_name"], "a role", "role_arn")
+    assert first_duplicate(["a", "b", "a"]) == (0, 2) and first_duplicate(["a", "b"]) is None
+    assert short_hash("a") == short_hash("a") != short_hash("b") and len(short_hash("a", size=6)) == 6
+
+
+@pulumi.runtime.test
+def test_output_helpers(wid_mocks):
+    assert not is_unknown("x") and is_unknown(pulumi.Output.from_input("x"))
+    assert contains_unknown({"a": [pulumi.Output.from_input(1)]}) and not contains_unknown({"a": [1]})
+    assert _outputs.known("a", str.upper) == "A"
+    assert _outputs.when_known(None, lambda v: 1 / 0) is None
+    assert _outputs.fmt(lambda a, b: a + b, "x", "y") == "xy"
+    later = _outputs.known(pulumi.Output.from_input(PLACEHOLDER), lambda v: 1 / 0, placeholders=True)
+    joined = _outputs.fmt(lambda a, b: a + b, pulumi.Output.from_input("x"), "y")
+
+    def refuse(values, first, second, later):
+        raise ValidationError("l", values[second], f"twice ({first}, {second}, {later})")
+
+    with pytest.raises(ValidationError, match=r"twice \(0, 1, False\)"):
+        _outputs.unique(["a", "a"], lambda v: v, refuse)
+    checked = _outputs.unique(["a", pulumi.Output.from_input("b")], lambda v: v, refuse)
+    return pulumi.Output.all(later, joined, checked[1]).apply(lambda v: _expect(v, [PLACEHOLDER, "xy", "b"]))
+
+
+def _expect(value, expected):
+    assert value == expected
