@@ -326,11 +326,14 @@ def normalize_statements(field: str, statements: Any, allow_wildcards: bool,
 
 
 def check_statement_values(where: str, statement: Mapping[str, Any], allow_wildcards: bool,
-                           placeholders: bool = False) -> None:
+                           placeholders: bool = False, allow_type_wide: bool = False) -> None:
     """Check actions and (known) resources of one normalized statement.
 
     In placeholder mode (``pulumi-wid plan``) a value holding a plan placeholder is
-    unknown, as an Output is: it is left out of the checks.
+    unknown, as an Output is: it is left out of the checks. ``allow_type_wide`` lifts
+    only the rule against ARNs naming every resource of one type in an account
+    (``arn:aws:ec2:us-east-1:123456789012:volume/*``): what a preset's
+    ``account_wide_statements`` need, with their explicit opt-in.
     """
     allow = statement.get("Effect") == "Allow"
     _check_value_types(where, statement)
@@ -365,7 +368,7 @@ def check_statement_values(where: str, statement: Mapping[str, Any], allow_wildc
     # permissions, and ARNs of the wrong resource type: checked against the IAM database.
     knowledge.check_statement(where, statement, allow_wildcards)
     if allow and not allow_wildcards and "Resource" in statement:
-        _refuse_wildcard_arns(where, statement)
+        _refuse_wildcard_arns(where, statement, allow_type_wide)
 
 
 def _check_value_types(where: str, statement: Mapping[str, Any]) -> None:
@@ -409,7 +412,7 @@ _ARN_FIELDS = {1: "partition", 2: "service", 4: "account"}
 _WILDCARDS_ONLY = re.compile(r"[*?/:]*[*?][*?/:]*")
 
 
-def _refuse_wildcard_arns(where: str, statement: Mapping[str, Any]) -> None:
+def _refuse_wildcard_arns(where: str, statement: Mapping[str, Any], allow_type_wide: bool = False) -> None:
     """Refuse resource ARNs that a wildcard makes span partitions, services, accounts
     or every resource of a type (``arn:aws:s3:::*``, ``arn:aws:iam::*:role/*``)."""
     resources = _as_list(statement["Resource"])
@@ -441,7 +444,7 @@ def _refuse_wildcard_arns(where: str, statement: Mapping[str, Any]) -> None:
         rest = parts[5]
         prefixes = [t.split(":", 5)[5].split("${", 1)[0] for t in types]
         prefix = max((p for p in prefixes if rest.startswith(p)), key=len, default="")
-        if _WILDCARDS_ONLY.fullmatch(rest[len(prefix):]):
+        if _WILDCARDS_ONLY.fullmatch(rest[len(prefix):]) and not (allow_type_wide and prefix):
             what = f"every {prefix.rstrip('/:')}" if prefix else "every resource"
             raise ValidationError(
                 field, resource,

@@ -532,6 +532,8 @@ def arn_matches(resource: str, arn_format: str) -> bool:
     one by one, so a wildcard never spans a ':' there; the resource part as a whole.
     """
     given = split_arn(resource)
+    if given is not None and not given[4] and given[2] == "ssm" and given[5].startswith(_PUBLIC_SSM):
+        given = [*given[:4], "aws", given[5]]  # an AWS-owned public parameter: no account in its ARN
     compiled = _compiled_format(arn_format)
     if given is None or compiled is None:
         return False
@@ -547,6 +549,10 @@ def arn_matches(resource: str, arn_format: str) -> bool:
     return True
 
 
+# AWS's public SSM parameters (AMI ids, ...) have no account in their ARN:
+# arn:aws:ssm:us-east-1::parameter/aws/service/eks/optimized-ami/... (AWS Systems Manager
+# user guide, "Working with public parameters"); the database's format always has one.
+_PUBLIC_SSM = "parameter/aws/"
 _GLOB = re.compile(r"[*?\x00]")  # in a split field: a wildcard, or a policy variable
 
 
