@@ -78,6 +78,9 @@ BUILTIN_ROLES: dict[str, str] = {
     "Key Vault Crypto Service Release User": "08bbd89e-9f13-488c-ac41-acfcb10c90ab",
     "Key Vault Reader": "21090545-7ca7-4776-b22c-e363652d74d2",
     "Key Vault Administrator": "00482a5a-887f-4fb3-b363-3b7fe8e74483",
+    # DNS (Networking category: articles/role-based-access-control/built-in-roles/networking.md)
+    "DNS Zone Contributor": "befefa01-2a29-4197-83a8-272ff33ce314",
+    "Private DNS Zone Contributor": "b12aa53e-6015-4669-85d0-8515ebb3ae7f",
     # Messaging
     "Azure Service Bus Data Sender": "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39",
     "Azure Service Bus Data Receiver": "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0",

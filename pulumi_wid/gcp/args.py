@@ -42,7 +42,7 @@ class GcpBinding(TypedDict):
     role: pulumi.Input[str]
     """The role to grant on the resource, e.g. "roles/storage.objectViewer" (predefined) or "projects/<p>/roles/<r>" (custom)."""
     resource_type: str
-    """Kind of resource: "storage_bucket", "secret", "pubsub_topic", "pubsub_subscription", "artifact_registry_repository" or "bigquery_dataset"."""
+    """Kind of resource: "storage_bucket", "secret", "pubsub_topic", "pubsub_subscription", "artifact_registry_repository", "bigquery_dataset" or "dns_managed_zone"."""
     resource: pulumi.Input[str]
     """The resource: a bucket name; a secret, topic, subscription or dataset id or its full "projects/<p>/..." name (a bare id is looked up in `project`); an Artifact Registry repository as "projects/<p>/locations/<l>/repositories/<r>" or "<location>/<name>"."""
 

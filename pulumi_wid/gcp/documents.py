@@ -58,6 +58,8 @@ _REPOSITORY = re.compile(
     rf"^(?:projects/{_PROJECT_IN_ID}/locations/|)(?P<location>[a-z][a-z0-9-]{{1,62}})/(?:repositories/)?"
     r"(?P<name>[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?)$"
 )
+# Cloud DNS managed zone names: 1-63 lower-case letters, digits and '-', starting with a letter.
+_MANAGED_ZONE = re.compile(rf"^(?:projects/{_PROJECT_IN_ID}/managedZones/)?(?P<name>[a-z][-a-z0-9]{{0,62}})$")
 _DATASET = re.compile(rf"^(?:projects/{_PROJECT_IN_ID}/datasets/)?(?P<name>[A-Za-z0-9_]{{1,1024}})$")
 
 
@@ -275,6 +277,7 @@ ADMIN_ROLE_SCOPES: dict[str, str] = {
     "pubsub": "pubsub_topic",
     "artifactregistry": "artifact_registry_repository",
     "bigquery": "bigquery_dataset",
+    "dns": "dns_managed_zone",
 }
 _ADMIN_ROLE = re.compile(r"^roles/(?P<service>[A-Za-z0-9_]+)\.(?:admin|[A-Za-z0-9_]*Admin)$")
 
@@ -341,6 +344,7 @@ def binding_target(field: str, resource_type: str, resource: Any, default_projec
         "pubsub_subscription": (_SUBSCRIPTION, "subscription", "projects/my-project/subscriptions/orders-worker"),
         "artifact_registry_repository": (_REPOSITORY, "repository", "projects/my-project/locations/us-central1/repositories/images"),
         "bigquery_dataset": (_DATASET, "dataset_id", "projects/my-project/datasets/analytics"),
+        "dns_managed_zone": (_MANAGED_ZONE, "managed_zone", "projects/my-project/managedZones/prod-example-com"),
     }[resource_type]
     match = pattern.fullmatch(resource)
     if not match or match["name"].lower().startswith("goog") and resource_type in ("pubsub_topic", "pubsub_subscription"):
@@ -351,6 +355,7 @@ def binding_target(field: str, resource_type: str, resource: Any, default_projec
             "artifact_registry_repository": "projects/<project>/locations/<location>/repositories/<name> or "
             "<location>/<name> (the location is required)",
             "bigquery_dataset": "a dataset id or projects/<project>/datasets/<id>",
+            "dns_managed_zone": "a managed zone name (not its DNS name) or projects/<project>/managedZones/<name>",
         }[resource_type]
         raise _bad_resource(field, resource, what, example)
     target = {key: match["name"], "project": match["project"] or default_project}

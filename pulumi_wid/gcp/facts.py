@@ -47,6 +47,7 @@ RESOURCE_TYPES = (
     "pubsub_subscription",
     "artifact_registry_repository",
     "bigquery_dataset",
+    "dns_managed_zone",
 )
 # resource_type -> (pulumi_gcp module, class, type token)
 RESOURCE_CLASSES: dict[str, tuple[str, str, str]] = {
@@ -64,6 +65,7 @@ RESOURCE_CLASSES: dict[str, tuple[str, str, str]] = {
         "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember",
     ),
     "bigquery_dataset": ("bigquery", "DatasetIamMember", "gcp:bigquery/datasetIamMember:DatasetIamMember"),
+    "dns_managed_zone": ("dns", "DnsManagedZoneIamMember", "gcp:dns/dnsManagedZoneIamMember:DnsManagedZoneIamMember"),
 }
 # resource_type -> the keyword arguments binding_target returns (always all of them).
 TARGET_KEYS: dict[str, tuple[str, ...]] = {
@@ -73,5 +75,6 @@ TARGET_KEYS: dict[str, tuple[str, ...]] = {
     "pubsub_subscription": ("subscription", "project"),
     "artifact_registry_repository": ("repository", "location", "project"),
     "bigquery_dataset": ("dataset_id", "project"),
+    "dns_managed_zone": ("managed_zone", "project"),
 }
 
