@@ -57,6 +57,7 @@ INPUTS = {
         "stsRegionalEndpoints": ("boolean", True),
         "tokenExpirationSeconds": ("integer", True),
         "allowWildcards": ("boolean", True),
+        "preset": ("map<any>", True),
     },
     "wid:index:AksFederatedIdentity": {
         "identity": ("ServiceIdentity", True),
@@ -70,6 +71,7 @@ INPUTS = {
         "tokenExpirationSeconds": ("integer", True),
         "roleAssignments": ("array<AzureRoleAssignment>", True),
         "allowBroadRoles": ("boolean", True),
+        "preset": ("map<any>", True),
     },
     "wid:index:GkeWorkloadIdentity": {
         "identity": ("ServiceIdentity", True),
@@ -84,6 +86,7 @@ INPUTS = {
         "autopilot": ("boolean", True),
         "allowBasicRoles": ("boolean", True),
         "allowProjectEscalationRoles": ("boolean", True),
+        "preset": ("map<any>", True),
     },
 }
 REQUIRED_INPUTS = {

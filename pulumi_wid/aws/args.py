@@ -15,6 +15,7 @@ from typing import Any, TypedDict
 
 import pulumi
 
+from .. import presets
 from .._outputs import unique, when_known
 from ..errors import ValidationError
 from ..identity import Identity, ServiceIdentity, validate_identity
@@ -86,6 +87,8 @@ class EksPodIdentityArgs(TypedDict):
     """IRSA: eks.amazonaws.com/token-expiration of the projected token, 3600 to 86400."""
     allow_wildcards: NotRequired[bool]
     """Accept "*" actions or resources, NotAction/NotResource, StringLike subjects and admin-class managed policies (default false)."""
+    preset: NotRequired[dict[str, Any]]
+    """An add-on preset: {"name": "external-dns", "parameters": {"hosted_zone_ids": [...]}} or what pulumi_wid.presets.aws.<add-on>(...) returns. Its statements go into customer managed policies of their own (split under 6,144 characters), its namespace and ServiceAccount fill in what identity leaves out."""
 
 
 @dataclass
@@ -112,6 +115,8 @@ class EksSpec:
     allow_wildcards: bool = False
     tags: dict = field(default_factory=dict)
     placeholders: bool = False
+    preset_name: "str | None" = None
+    preset_policies: list = field(default_factory=list)  # [[(statement, type_wide), ...] per managed policy]
 
 
 def eks_spec(args: Any, placeholders: bool = False) -> EksSpec:
@@ -121,6 +126,9 @@ def eks_spec(args: Any, placeholders: bool = False) -> EksSpec:
             "EksPodIdentityArgs", args, "must be a dict", "pass EksPodIdentityArgs(identity=..., cluster_name=...)"
         )
     reject_unknown_keys("", args, EksPodIdentityArgs.__annotations__)
+    if args.get("preset") is not None and args.get("role_arn") is not None:
+        refuse_with_existing(args, ("preset",), "a role", "role_arn", "apply the preset where that role is defined, or drop role_arn")
+    args, preset = presets.merge_args("aws", args)
     identity = validate_identity(require(args, "identity", ""))
     mode = check_choice("mode", args.get("mode", "pod_identity"), facts.MODES)
     allow = check_bool("allow_wildcards", args.get("allow_wildcards", False))
@@ -160,11 +168,40 @@ def eks_spec(args: Any, placeholders: bool = False) -> EksSpec:
         ),
         max_session_duration=duration, allow_wildcards=allow, tags=dict(identity.tags), placeholders=placeholders,
     )
+    if preset is not None:
+        _preset_spec(preset, spec)
     if mode == "irsa":
         _irsa_spec(args, spec)
     else:
         _pod_identity_spec(args, spec)
     return spec
+
+
+def _preset_spec(preset: dict[str, Any], spec: EksSpec) -> None:
+    """Check the preset's statements as user statements (account-wide ones with only the type-wide
+    rule lifted) and group them into managed policies under 6,144 characters."""
+    tagged = [(s, False) for s in preset["policy_statements"]] + [(s, True) for s in preset["account_wide_statements"]]
+    for index, (statement, wide) in enumerate(tagged):
+        doc.check_statement_values(f"preset.statements[{index}]", statement, False, spec.placeholders, allow_type_wide=wide)
+    groups = doc.split_policies([s for s, _ in tagged]) if tagged else []
+    flags = iter(wide for _, wide in tagged)  # split_policies keeps the statements' order
+    spec.preset_name = preset["name"]
+    spec.preset_policies = [[(s, next(flags)) for s in group] for group in groups]
+    extra = list(preset["managed_policy_arns"])
+    for index, arn in enumerate(extra):
+        doc.check_managed_policy_arn(f"preset.managed_policy_arns[{index}]", arn, False)
+        if arn in spec.managed_policy_arns:
+            raise ValidationError(
+                "managed_policy_arns", arn, f"is attached by the preset {preset['name']!r} too", "list it once: drop it here"
+            )
+    spec.managed_policy_arns = [*spec.managed_policy_arns, *extra]
+    if len(spec.managed_policy_arns) + len(spec.preset_policies) > facts.MAX_MANAGED_POLICIES:
+        raise ValidationError(
+            "preset", preset["name"],
+            f"needs {len(spec.preset_policies)} managed policies besides {len(spec.managed_policy_arns)} attached ones: "
+            "IAM attaches at most 20 managed policies to a role (10 by default)",
+            "attach fewer managed policies, or split the workload's grants over roles",
+        )
 
 
 def _cluster_name(args: Mapping[str, Any], mode: str) -> Any:

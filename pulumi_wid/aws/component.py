@@ -151,6 +151,18 @@ class EksPodIdentity(WidComponent):
             grants.append(
                 aws.iam.RolePolicyAttachment(f"{name}-managed-{suffix}", role=role.name, policy_arn=arn, opts=self._child)
             )
+        for number, group in enumerate(spec.preset_policies, start=1):
+            policy = aws.iam.Policy(
+                f"{name}-preset-{number}",
+                name=f"{spec.role_name}-{spec.preset_name}-{number}"[:128],
+                path=spec.role_path,
+                description=f"pulumi-wid preset {spec.preset_name} ({number}/{len(spec.preset_policies)}) for role {spec.role_name}",
+                policy=_preset_policy_json(group, spec),
+                tags=spec.tags or None,
+                opts=self._child,
+            )
+            grants.append(aws.iam.RolePolicyAttachment(f"{name}-preset-{number}", role=role.name, policy_arn=policy.arn,
+                                                       opts=self._child))
         return grants
 
 
@@ -191,6 +203,23 @@ def _policy_json(statements: list[dict[str, Any]], spec: EksSpec, field_name: st
     document = doc.permission_policy(statements)
     if not contains_unknown(document):
         return check(document, checked)
+    return pulumi.Output.from_input(document).apply(check)
+
+
+def _preset_policy_json(group: list[tuple[dict[str, Any], bool]], spec: EksSpec) -> pulumi.Input[str]:
+    """One managed policy of a preset; values that were Outputs are checked (and the size again) once known."""
+    wide = [flag for _, flag in group]
+
+    def check(document: dict[str, Any]) -> str:
+        for index, (statement, type_wide) in enumerate(zip(document["Statement"], wide, strict=True)):
+            doc.check_statement_values(f"preset.statements[{index}]", statement, False, spec.placeholders,
+                                       allow_type_wide=type_wide)
+        doc.check_managed_policy_size("preset", document)
+        return doc.compact_json(document)
+
+    document = doc.permission_policy([statement for statement, _ in group])
+    if not contains_unknown(document):
+        return doc.compact_json(document)  # checked in eks_spec, and sized by split_policies
     return pulumi.Output.from_input(document).apply(check)
 
 

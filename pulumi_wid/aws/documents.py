@@ -474,6 +474,40 @@ def check_managed_policy_arn(field: str, arn: Any, allow_wildcards: bool) -> Non
         )
 
 
+def split_policies(statements: Sequence[Mapping[str, Any]], limit: int = MANAGED_POLICY_LIMIT,
+                   unknown_size: int = 128) -> list[list[dict[str, Any]]]:
+    """Statements grouped, in order, into as few documents under ``limit`` characters as a greedy fill gives.
+
+    A value only known at deploy time (an Output) counts as ``unknown_size`` characters; the
+    component checks each document's real size again once every value is known. One
+    statement over the limit on its own is refused.
+    """
+    def size(items: list[dict[str, Any]]) -> int:
+        return len(compact_json(permission_policy([_sized(s, unknown_size) for s in items])))
+
+    groups: list[list[dict[str, Any]]] = []
+    for index, statement in enumerate(statements):
+        if groups and size([*groups[-1], dict(statement)]) <= limit:
+            groups[-1].append(dict(statement))
+            continue
+        if size([dict(statement)]) > limit:
+            raise ValidationError(
+                f"Statement[{index}]", f"{size([dict(statement)])} characters",
+                f"one statement is over the {limit}-character limit of a managed policy",
+                "list fewer resources in it, or use ARN prefixes ending in '*'",
+            )
+        groups.append([dict(statement)])
+    return groups
+
+
+def _sized(value: Any, unknown_size: int) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _sized(v, unknown_size) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_sized(v, unknown_size) for v in value]
+    return "?" * unknown_size if is_unknown(value) else value
+
+
 def permission_policy(statements: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     return {"Version": POLICY_VERSION, "Statement": [dict(s) for s in statements]}
 

@@ -14,6 +14,7 @@ from typing import Any, TypedDict
 
 import pulumi
 
+from .. import presets
 from .._outputs import unique, when_known
 from ..errors import ValidationError
 from ..identity import Identity, ServiceIdentity, validate_identity
@@ -77,6 +78,8 @@ class AksFederatedIdentityArgs(TypedDict):
     """Azure roles to grant the identity, each on one scope."""
     allow_broad_roles: NotRequired[bool]
     """Accept Owner, Contributor, User Access Administrator, Role Based Access Control Administrator and any role at subscription or management-group scope (default false)."""
+    preset: NotRequired[dict[str, Any]]
+    """An add-on preset: {"name": "external-dns", "parameters": {"zone_ids": [...]}} or what pulumi_wid.presets.azure.<add-on>(...) returns. Its role assignments follow role_assignments; its namespace and ServiceAccount fill in what identity leaves out."""
 
 
 @dataclass
@@ -126,6 +129,7 @@ def aks_spec(args: Any, placeholders: bool = False) -> AksSpec:
             "pass AksFederatedIdentityArgs(identity=..., resource_group_name=..., oidc_issuer_url=...)",
         )
     reject_unknown_keys("", args, AksFederatedIdentityArgs.__annotations__)
+    args, _preset = presets.merge_args("azure", args)
     identity = validate_identity(require(args, "identity", ""))
     allow = check_bool("allow_broad_roles", args.get("allow_broad_roles", False))
     doc.check_tags("identity.tags", identity.tags)

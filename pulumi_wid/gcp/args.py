@@ -14,6 +14,7 @@ from typing import Any, TypedDict
 
 import pulumi
 
+from .. import presets
 from .._outputs import known
 from ..errors import ValidationError
 from ..identity import Identity, ServiceIdentity, validate_identity
@@ -74,6 +75,8 @@ class GkeWorkloadIdentityArgs(TypedDict):
     """Accept the basic roles roles/owner, roles/editor and roles/viewer (default false)."""
     allow_project_escalation_roles: NotRequired[bool]
     """Accept project-level `roles` that let the workload impersonate any service account or change IAM (roles/iam.serviceAccountTokenCreator, roles/iam.serviceAccountUser, roles/iam.workloadIdentityUser, ...; default false)."""
+    preset: NotRequired[dict[str, Any]]
+    """An add-on preset: {"name": "external-dns", "parameters": {"managed_zones": [...]}} or what pulumi_wid.presets.gcp.<add-on>(...) returns. Its bindings and roles follow the caller's; its namespace and ServiceAccount fill in what identity leaves out."""
 
 
 @dataclass
@@ -111,6 +114,7 @@ def gke_spec(args: Any, placeholders: bool = False) -> GkeSpec:
             "pass GkeWorkloadIdentityArgs(identity=..., project=...)",
         )
     reject_unknown_keys("", args, GkeWorkloadIdentityArgs.__annotations__)
+    args, _preset = presets.merge_args("gcp", args)
     identity = validate_identity(require(args, "identity", ""))
     mode = check_choice("mode", args.get("mode", "service_account"), facts.MODES)
     allow_basic = check_bool("allow_basic_roles", args.get("allow_basic_roles", False))

@@ -169,6 +169,26 @@ def with_identity(args: Mapping[str, Any], fragment: Mapping[str, Any] | None) -
     return merged
 
 
+def merge_args(cloud: str, args: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """A component's args with its ``preset`` merged in, and the preset's fragment (None without one).
+
+    The preset's default namespace and ServiceAccount fill in what ``identity`` leaves out;
+    on Azure and GCP its ``role_assignments`` / ``bindings`` and ``roles`` follow the
+    caller's own. AWS keeps the statements apart (the component puts them into managed
+    policies of their own), so only the identity is merged there.
+    """
+    value = args.get("preset")
+    fragment = resolve(cloud, value)
+    merged = with_identity(args, fragment)
+    merged.pop("preset", None)
+    if fragment is not None and cloud != "aws":
+        for key in GRANT_KEYS[cloud]:
+            own = merged.get(key)
+            if own is None or isinstance(own, (list, tuple)):  # anything else: the component's own check refuses it
+                merged[key] = [*(own or []), *fragment[key]]
+    return merged, fragment
+
+
 # -- helpers the catalogue modules share --------------------------------------------
 def fragment(cloud: str, name: str, parameters: Mapping[str, Any], namespace: str, service_account: str,
              **grants: Any) -> dict[str, Any]:
