@@ -21,6 +21,16 @@ PROJECT_ESCALATION_ROLES = (
     "roles/iam.securityAdmin",
     "roles/resourcemanager.projectIamAdmin",
 )
+# Predefined roles the presets (pulumi_wid.presets.gcp) grant, each the narrowest that does the
+# job, from Google Cloud's IAM roles reference (cloud.google.com/iam/docs/roles-permissions/<service>);
+# a test keeps the presets within this table.
+PREDEFINED_ROLES = (
+    "roles/dns.admin",                     # Cloud DNS: record sets of a managed zone (bound on the zone)
+    "roles/dns.reader",                    # Cloud DNS: list the project's managed zones (read-only)
+    "roles/secretmanager.secretAccessor",  # Secret Manager: read secret versions (bound on the secret)
+    "roles/storage.objectAdmin",           # Cloud Storage: objects of a bucket (bound on the bucket)
+    "roles/compute.storageAdmin",          # Compute Engine: disks and snapshots (project)
+)
 PRINCIPAL_PREFIX = "principal://iam.googleapis.com"
 PRINCIPAL_SET_PREFIX = "principalSet://iam.googleapis.com"
 DISPLAY_NAME_LIMIT = 100
