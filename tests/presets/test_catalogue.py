@@ -69,3 +69,13 @@ def test_merge_args_fills_identity_and_appends_grants():
     assert merged["identity"] == {"namespace": "dns", "service_account": "cert-manager"}  # the caller's namespace wins
     assert merged["role_assignments"] == args["role_assignments"] + fragment["role_assignments"]
     assert args["identity"] == {"namespace": "dns"}  # the caller's dict is not changed
+
+
+def test_presets_import_neither_pulumi_nor_a_cloud_sdk():
+    import subprocess
+    import sys
+
+    code = ("import sys, pulumi_wid.presets.aws, pulumi_wid.presets.azure, pulumi_wid.presets.gcp; "
+            "print(sorted(m for m in ('pulumi', 'pulumi_aws', 'pulumi_azure_native', 'pulumi_gcp') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
