@@ -30,7 +30,7 @@ class GcpFederatedPrincipal(FederatedComponent):
     and a projected token with the audience, and sets ``GOOGLE_APPLICATION_CREDENTIALS``.
     """
 
-    pool_name: pulumi.Output[str]
+    provider_name: pulumi.Output[str]
     """The pool provider's resource name, projects/<number>/locations/global/workloadIdentityPools/<pool>/providers/<provider> (google-github-actions/auth's workload_identity_provider)."""
     members: pulumi.Output[list[str]]
     """The IAM members the grants go to: the principal:// identifiers, or serviceAccount:<gsa email>."""
@@ -120,9 +120,10 @@ class GcpFederatedPrincipal(FederatedComponent):
         provider_name = fmt(doc.gcp_provider_name, number, pool, provider_id)
         self._finish_federated(
             source, audience,
-            {"pool_name": provider_name, "members": members, "gcp_service_account_email": email,
+            {"provider_name": provider_name, "members": members, "gcp_service_account_email": email,
              "credential_configuration": config, "config_map_name": spec.config_map_name},
-            patch, {"workload_identity_provider": provider_name, "service_account": email, "audience": audience},
+            patch, {"workload_identity_provider": provider_name, "audience": audience,
+                    **({"service_account": email} if email is not None else {})},
         )
 
 
