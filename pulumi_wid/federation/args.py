@@ -225,7 +225,7 @@ def source_spec(args: Mapping[str, Any], target: str, placeholders: bool = False
     expiration = args.get("token_expiration_seconds", facts.DEFAULT_TOKEN_EXPIRATION)
     check_int_range("token_expiration_seconds", expiration, *facts.TOKEN_EXPIRATION, " seconds")
     return SourceSpec(
-        kind="kubernetes", issuer=when_known(issuer, lambda v: doc.check_issuer("oidc_issuer_url", v), placeholders),
+        kind="kubernetes", issuer=when_known(issuer, lambda v: doc.check_issuer("oidc_issuer_url", v, placeholders), placeholders),
         subjects=[identity.subject], base_name=f"{identity.namespace}-{identity.name}", identity=identity,
         token_expiration_seconds=expiration, tags=dict(identity.tags),
     )

@@ -15,14 +15,19 @@ from ..aws.documents import POLICY_VERSION
 from ..aws.facts import IRSA_ACTION
 from ..azure.documents import check_issuer as _check_issuer_verbatim
 from ..errors import ValidationError
-from ..validation import check_str, short_hash
+from ..validation import check_str, short_hash, without_placeholders
 from . import facts
 
 
 # -- issuers ----------------------------------------------------------------------------
-def check_issuer(field: str, issuer: Any) -> str:
-    """An ``https://`` issuer URL without query or fragment, returned verbatim (never add or strip '/')."""
-    return _check_issuer_verbatim(field, issuer)
+def check_issuer(field: str, issuer: Any, placeholders: bool = False) -> str:
+    """An ``https://`` issuer URL without query or fragment, returned verbatim (never add or strip '/').
+
+    While ``pulumi-wid plan`` runs (``placeholders``) a part known only after deploy is checked as a stand-in.
+    """
+    check_str(field, issuer)
+    _check_issuer_verbatim(field, without_placeholders(issuer, "x", placeholders))
+    return issuer
 
 
 def gke_issuer_url(project: str, location: str, cluster: str) -> str:
