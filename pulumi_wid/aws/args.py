@@ -166,7 +166,7 @@ def eks_spec(args: Any, placeholders: bool = False) -> EksSpec:
     else:
         _pod_identity_spec(args, spec)
     _check_inline_size(spec)
-    _refuse_owned_annotations(spec, args)
+    _refuse_owned_annotations(spec)
     return spec
 
 
@@ -195,7 +195,7 @@ def _check_inline_size(spec: EksSpec) -> None:
         )
 
 
-def _refuse_owned_annotations(spec: EksSpec, args: Mapping[str, Any]) -> None:
+def _refuse_owned_annotations(spec: EksSpec) -> None:
     """identity.annotations may not set the IRSA webhook's keys: the component writes them (or must not)."""
     irsa = spec.mode == "irsa"
     role = spec.existing_role_arn if irsa and isinstance(spec.existing_role_arn, str) else None
