@@ -32,7 +32,6 @@ def verify_resources(resources: list[Res], facts: Facts | None = None) -> list[C
     found_clusters = clusters(resources)
     found = workloads(resources, Placement(resources, found_clusters))
     federated, judged_roles = verify_federation(resources, facts)  # foreign issuers and CI (verify/federation.py)
-    native = [c for c in verify_aws(resources, found, found_clusters, facts)
-              if not (c.kind == "irsa" and c.name in judged_roles)]  # a role judged there is not an IRSA role
+    native = verify_aws(resources, found, found_clusters, facts, judged_roles)
     return (native + verify_azure(resources, found, found_clusters, facts)
             + verify_gcp(resources, found, found_clusters, facts) + federated)

@@ -218,7 +218,7 @@ def _children(resources: list[Res], component: Res, types: tuple[str, ...]) -> l
 
 
 def verify_federation(resources: list[Res], facts: Optional[Facts] = None) -> tuple[list[Chain], set[str]]:
-    """Chains of foreign-issuer and CI trusts, and the names of the roles judged here (not as IRSA)."""
+    """Chains of foreign-issuer and CI trusts, and the URNs of the roles judged here (not as IRSA)."""
     chains: list[Chain] = []
     judged_roles: set[str] = set()
     aws_providers = {str(r.get("arn")): r for r in resources if r.type == OIDC_PROVIDER}
@@ -244,7 +244,7 @@ def verify_federation(resources: list[Res], facts: Optional[Facts] = None) -> tu
             if role is None:
                 chain.unverified("role", "the component's role is not in this stack")
                 continue
-            judged_roles.add(role.name)
+            judged_roles.add(role.urn)
             _judge(chain, lambda i, s, a, p, role=role: aws_accepts(role, aws_providers, i, s, a, p), iss, subjects, aud)
             if kind == "federated":
                 check_pod(chain, "aws", out.get("pod_template_patch"), aud, {"AWS_ROLE_ARN": role.get("arn")})
@@ -273,7 +273,7 @@ def verify_federation(resources: list[Res], facts: Optional[Facts] = None) -> tu
                                                 out.get("pod_template_patch"))
     # roles trusting a CI issuer, written by hand: judged as CI (not as IRSA, which wants a ServiceAccount)
     for role in roles:
-        if role.name in judged_roles:
+        if role.urn in judged_roles:
             continue
         trust = parse_json_field(role.get("assumeRolePolicy"))
         try:
@@ -284,7 +284,7 @@ def verify_federation(resources: list[Res], facts: Optional[Facts] = None) -> tu
         issuers = [i for i in CI_ISSUERS if any(f.split(":oidc-provider/", 1)[-1].rstrip("/") == _host(i) for f in federated)]
         if not issuers:
             continue
-        judged_roles.add(role.name)
+        judged_roles.add(role.urn)
         iss = issuers[0]
         subs = [str(v) for s in iam.statements(trust) for block in (s.get("Condition") or {}).values()
                 if isinstance(block, dict) for k, vs in block.items() if k.lower().endswith(":sub") for v in iam.as_list(vs)]
