@@ -151,12 +151,14 @@ class EksPodIdentity(WidComponent):
             grants.append(
                 aws.iam.RolePolicyAttachment(f"{name}-managed-{suffix}", role=role.name, policy_arn=arn, opts=self._child)
             )
-        for number, group in enumerate(spec.preset_policies, start=1):
+        # federation.AwsFederatedRole reuses this method with a spec that has no preset
+        preset_policies = getattr(spec, "preset_policies", [])
+        for number, group in enumerate(preset_policies, start=1):
             policy = aws.iam.Policy(
                 f"{name}-preset-{number}",
                 name=f"{spec.role_name}-{spec.preset_name}-{number}"[:128],
                 path=spec.role_path,
-                description=f"pulumi-wid preset {spec.preset_name} ({number}/{len(spec.preset_policies)}) for role {spec.role_name}",
+                description=f"pulumi-wid preset {spec.preset_name} ({number}/{len(preset_policies)}) for role {spec.role_name}",
                 policy=_preset_policy_json(group, spec),
                 tags=spec.tags or None,
                 opts=self._child,
