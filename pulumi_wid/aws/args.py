@@ -83,7 +83,7 @@ class EksPodIdentityArgs(TypedDict):
     sts_regional_endpoints: NotRequired[bool]
     """IRSA: annotate eks.amazonaws.com/sts-regional-endpoints so SDKs use the regional STS endpoint."""
     token_expiration_seconds: NotRequired[int]
-    """IRSA: eks.amazonaws.com/token-expiration of the projected token, 3600 to 86400."""
+    """IRSA: eks.amazonaws.com/token-expiration of the projected token, 600 to 86400 seconds (the EKS pod identity webhook's range)."""
     allow_wildcards: NotRequired[bool]
     """Accept "*" actions or resources, NotAction/NotResource, StringLike subjects and admin-class managed policies (default false)."""
 

@@ -34,7 +34,10 @@ SESSION_POLICY_LIMIT = 2048
 MAX_TAGS = 50
 MAX_MANAGED_POLICIES = 20
 SESSION_DURATION = (3600, 43200)
-TOKEN_EXPIRATION = (3600, 86400)
+# IRSA projected-token lifetime the EKS pod identity webhook honours: MinTokenExpiration
+# 600 ("10mins is min for kube-apiserver") and MaxTokenExpiration 86400 in
+# aws/amazon-eks-pod-identity-webhook pkg/constants.go (it raises a lower value to 600).
+TOKEN_EXPIRATION = (600, 86400)
 
 # AWS managed policies that grant (nearly) everything: refused like "*" actions.
 BROAD_MANAGED_POLICIES = ("AdministratorAccess", "PowerUserAccess", "IAMFullAccess")

@@ -22,6 +22,8 @@ CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id"
 TENANT_ID_ANNOTATION = "azure.workload.identity/tenant-id"
 TOKEN_EXPIRATION_ANNOTATION = "azure.workload.identity/service-account-token-expiration"
 USE_LABEL = "azure.workload.identity/use"
+# The azure-workload-identity webhook accepts MinServiceAccountTokenExpiration 3600 to
+# MaxServiceAccountTokenExpiration 86400 (Azure/azure-workload-identity pkg/webhook/consts.go).
 TOKEN_EXPIRATION = (3600, 86400)
 
 # Names and limits
