@@ -48,6 +48,7 @@ class EksPodIdentity(WidComponent):
         identity = spec.identity
 
         trust: Any = None
+        role: Any = None
         grants: list[pulumi.Resource] = []
         if spec.existing_role_arn is not None:
             role_arn = pulumi.Output.from_input(spec.existing_role_arn)
@@ -87,7 +88,7 @@ class EksPodIdentity(WidComponent):
             cloud_annotations[facts.ROLE_ARN_ANNOTATION] = role_arn
             cloud_annotations.update(spec.annotations_extra)
 
-        kubernetes.service_account(name, identity, cloud_annotations, self, depends_on=grants)
+        k8s_account = kubernetes.service_account(name, identity, cloud_annotations, self, depends_on=grants)
         self._finish(
             identity,
             {
@@ -98,6 +99,7 @@ class EksPodIdentity(WidComponent):
             },
             cloud_annotations,
             kubernetes.pod_template_patch(identity.service_account),
+            ready=[role, *grants, association, k8s_account],
         )
 
     def _trust_policy(self, spec: EksSpec) -> pulumi.Output[str]:
