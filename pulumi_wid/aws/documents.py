@@ -283,12 +283,12 @@ def check_trust_conditions(field: str, conditions: Any, session_tags_off: bool, 
                 "drop the condition, or keep the session tags",
             )
         positive = not ("Not" in test or test.endswith("IfExists") or test == "Null")
-        if tag and positive and tag["tag"] not in SESSION_TAGS:
+        if tag and positive and tag["tag"].lower() not in SESSION_TAGS:  # condition keys are case-insensitive
             raise ValidationError(
                 f"{where}.variable", variable,
                 f"EKS Pod Identity sets only the session tags {', '.join(SESSION_TAGS)}: this condition never "
                 "matches and no pod can assume the role",
-                "use one of those tags (they are case-sensitive)",
+                "use one of those tags",
             )
         by = taken.get((test, variable.lower()))  # IAM condition keys are case-insensitive
         if by is not None:
