@@ -42,6 +42,9 @@ TOKEN_EXPIRATION = (600, 86400)
 # AWS managed policies that grant (nearly) everything: refused like "*" actions.
 BROAD_MANAGED_POLICIES = ("AdministratorAccess", "PowerUserAccess", "IAMFullAccess")
 
+# The add-on Pod Identity needs in every cluster (EKS user guide, "Set up the Amazon EKS Pod Identity Agent")
+POD_IDENTITY_AGENT_ADDON = "eks-pod-identity-agent"
+
 # Type tokens
 ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
@@ -52,6 +55,7 @@ GROUP_POLICY = "aws:iam/groupPolicy:GroupPolicy"
 OIDC_PROVIDER = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
 POD_IDENTITY_ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
 EKS_CLUSTER = "aws:eks/cluster:Cluster"
+EKS_ADDON = "aws:eks/addon:Addon"
 ACCESS_KEY = "aws:iam/accessKey:AccessKey"
 SERVICE_SPECIFIC_CREDENTIAL = "aws:iam/serviceSpecificCredential:ServiceSpecificCredential"
 GET_CALLER_IDENTITY = "aws:index/getCallerIdentity:getCallerIdentity"
