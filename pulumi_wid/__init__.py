@@ -24,6 +24,10 @@ _LAZY = {
     "AksFederatedIdentityArgs": "pulumi_wid.azure",
     "GkeWorkloadIdentity": "pulumi_wid.gcp",
     "GkeWorkloadIdentityArgs": "pulumi_wid.gcp",
+    # cross-cloud federation and keyless CI (any issuer to AWS, Azure, GCP)
+    "AwsFederatedRole": "pulumi_wid.federation.aws",
+    "AzureFederatedIdentity": "pulumi_wid.federation.azure",
+    "GcpFederatedPrincipal": "pulumi_wid.federation.gcp",
 }
 
 __all__ = ["ServiceIdentity", "ValidationError", *_LAZY]
@@ -31,6 +35,7 @@ __all__ = ["ServiceIdentity", "ValidationError", *_LAZY]
 if TYPE_CHECKING:  # pragma: no cover
     from .aws import EksPodIdentity, EksPodIdentityArgs  # noqa: F401
     from .azure import AksFederatedIdentity, AksFederatedIdentityArgs  # noqa: F401
+    from .federation import AwsFederatedRole, AzureFederatedIdentity, GcpFederatedPrincipal  # noqa: F401
     from .gcp import GkeWorkloadIdentity, GkeWorkloadIdentityArgs  # noqa: F401
     from .kubernetes import merge_pod_template  # noqa: F401
 

@@ -8,12 +8,21 @@ while ``pulumi-wid plan`` runs (see ``placeholder_mode``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pulumi
 
-from .validation import contains_unknown, first_duplicate, is_placeholder, is_unknown
+from .identity import Identity
+from .validation import (
+    check_k8s_annotations_size,
+    check_k8s_label_value,
+    contains_unknown,
+    first_duplicate,
+    is_placeholder,
+    is_unknown,
+)
 
 
 def placeholder_mode() -> bool:
@@ -119,3 +128,46 @@ def unique(values: list[Any], key: Callable[[Any], Any], refuse: Callable[[list[
         return resolved[index]
 
     return [v if not is_unknown(v) else everything.apply(lambda r, i=i: pick(r, i)) for i, v in enumerate(values)]
+
+
+def checked_map(mapping: Mapping[str, Any], check_value: Callable[[str, Any], Any] | None = None,
+                check_all: Callable[[dict[str, Any]], Any] | None = None, placeholders: bool = False) -> dict[str, Any]:
+    """``mapping`` with each Output value replaced by one that fails once it resolves to a bad value.
+
+    ``check_value(key, value)`` runs on that value alone; ``check_all(resolved mapping)`` once every
+    value of the mapping is known (a total size, say). Plain values are the caller's to check now:
+    a mapping without Outputs comes back as it is, with no Output made.
+    """
+    if not any(is_unknown(v) for v in mapping.values()):
+        return dict(mapping)
+    everything = pulumi.Output.all(**mapping) if check_all is not None else None
+
+    def whole(resolved: dict[str, Any]) -> dict[str, Any]:
+        known_values = {k: v for k, v in resolved.items() if v is not None and not is_placeholder(v, placeholders)}
+        check_all(known_values)  # type: ignore[misc]
+        return resolved
+
+    result = dict(mapping)
+    for key, value in mapping.items():
+        if not is_unknown(value):
+            continue
+        if check_value is not None:
+            value = when_known(value, lambda v, k=key: check_value(k, v), placeholders)
+        if everything is not None:
+            value = pulumi.Output.all(value, everything.apply(whole)).apply(lambda pair: pair[0])
+        result[key] = value
+    return result
+
+
+def checked_identity(identity: Identity, placeholders: bool = False, field: str = "identity") -> Identity:
+    """``identity`` with its Output label and annotation values checked by Kubernetes' rules once they resolve."""
+    if not (contains_unknown(identity.labels) or contains_unknown(identity.annotations)):
+        return identity
+    return dataclasses.replace(
+        identity,
+        labels=checked_map(identity.labels, lambda k, v: check_k8s_label_value(f"{field}.labels.{k}", v),
+                           placeholders=placeholders),
+        annotations=checked_map(identity.annotations,
+                                check_all=lambda m: check_k8s_annotations_size(f"{field}.annotations", m),
+                                placeholders=placeholders),
+    )

@@ -133,8 +133,10 @@ def merge_pod_template(workload: Any, patch: Any) -> Any:
     keys. Labels and node selectors are added to the user's; ``spec.selector`` is
     left alone. A conflicting value (another ``serviceAccountName``, a label or
     node selector key with another value, ``hostNetwork`` with GKE's metadata
-    server) raises ``ValidationError``. Returns a new dict, or an ``Output`` of
-    one when the patch or the workload is an ``Output``.
+    server) raises ``ValidationError``. A cross-cloud patch's ``spec.volumes`` are added
+    to the pod's and its ``allContainers`` env and volumeMounts to every container; a
+    name the user already uses for something else (or a mount path taken) raises too.
+    Returns a new dict, or an ``Output`` of one when the patch or the workload is an ``Output``.
     """
     if isinstance(patch, pulumi.Output) or isinstance(workload, pulumi.Output):
         return pulumi.Output.all(workload, patch).apply(lambda pair: merge_pod_template(*pair))
@@ -192,6 +194,52 @@ def _merge_into_template(template: dict[str, Any], patch: Mapping[str, Any]) -> 
                 "set hostNetwork to false for this workload",
             )
         _merge_map(spec.setdefault("nodeSelector", {}), selector, "template.spec.nodeSelector")
+    volumes = patch_spec.get("volumes") or []
+    if volumes:
+        _merge_named(spec.setdefault("volumes", []), volumes, "template.spec.volumes")
+    every = patch.get("allContainers") or {}
+    if every:
+        _merge_all_containers(spec, every)
+
+
+def _merge_all_containers(spec: dict[str, Any], every: Mapping[str, Any]) -> None:
+    """Add the patch's env and volumeMounts to every container (cross-cloud federation's projected token)."""
+    containers = spec.get("containers")
+    if not isinstance(containers, list) or not containers:
+        raise ValidationError(
+            "template.spec.containers", containers,
+            "the identity mounts its token and sets its variables in every container, and the workload has none",
+            "merge the patch into the workload's full pod template, containers included",
+        )
+    for index, container in enumerate(containers):
+        where = f"template.spec.containers[{index}]"
+        taken = {m.get("mountPath"): m.get("name") for m in container.get("volumeMounts") or [] if isinstance(m, Mapping)}
+        for mount in every.get("volumeMounts") or []:
+            if taken.get(mount["mountPath"], mount["name"]) != mount["name"]:
+                raise ValidationError(
+                    f"{where}.volumeMounts", mount["mountPath"],
+                    f"is already the mount point of volume {taken[mount['mountPath']]!r}",
+                    "mount that volume elsewhere: the identity's token is mounted there",
+                )
+        for key in ("env", "volumeMounts"):
+            if every.get(key):
+                _merge_named(container.setdefault(key, []), every[key], f"{where}.{key}")
+
+
+def _merge_named(target: list[Any], extra: Any, where: str) -> None:
+    """Append ``extra``'s named items (volumes, env, mounts) to ``target``; the same name must hold the same item."""
+    by_name = {item.get("name"): item for item in target if isinstance(item, Mapping)}
+    for item in extra:
+        present = by_name.get(item["name"])
+        if present is None:
+            target.append(copy.deepcopy(dict(item)))
+            by_name[item["name"]] = item
+        elif present != item:
+            raise ValidationError(
+                f"{where}.{item['name']}", present,
+                f"conflicts with the identity's required value {dict(item)!r}",
+                f"rename or remove the workload's {item['name']!r}",
+            )
 
 
 def _merge_map(target: dict[str, Any], extra: Mapping[str, Any], where: str) -> None:

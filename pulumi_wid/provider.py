@@ -1,4 +1,4 @@
-"""The multi-language provider: the three components served to TypeScript, Go, .NET, Java and YAML.
+"""The multi-language provider: the components served to TypeScript, Go, .NET, Java and YAML.
 
 Pulumi runs this package as a source-based component plugin (``PulumiPlugin.yaml``
 at the repository root, entry point ``__main__.py``). The schema is inferred from
@@ -32,9 +32,11 @@ def components() -> list[type[pulumi.ComponentResource]]:
     """The components the plugin serves (importing every cloud's SDK)."""
     from .aws import EksPodIdentity
     from .azure import AksFederatedIdentity
+    from .federation import AwsFederatedRole, AzureFederatedIdentity, GcpFederatedPrincipal
     from .gcp import GkeWorkloadIdentity
 
-    return [EksPodIdentity, AksFederatedIdentity, GkeWorkloadIdentity]
+    return [EksPodIdentity, AksFederatedIdentity, GkeWorkloadIdentity,
+            AwsFederatedRole, AzureFederatedIdentity, GcpFederatedPrincipal]
 
 
 class WidComponentProvider(ComponentProvider):

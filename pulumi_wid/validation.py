@@ -79,15 +79,44 @@ def short_hash(*parts: str, size: int = 8) -> str:
 
 
 def check_tags(field: str, tags: Mapping[str, Any], *, cloud: str, limit: int, key_ok: Callable[[str], bool],
-               key_rule: str, value_rule: str, value_max: int = 256) -> None:
-    """A cloud's tags: at most ``limit``, each key passing ``key_ok``, string values up to ``value_max``."""
+               key_rule: str, check_value: Callable[[str, str], Any], fix: str = "") -> None:
+    """A cloud's tags: at most ``limit``, each key passing ``key_ok``, each plain value ``check_value(field, value)``.
+
+    Output values are left to the caller, which runs ``check_value`` on them once they resolve.
+    """
     if len(tags) > limit:
         raise ValidationError(field, f"{len(tags)} tags", f"{cloud} allows at most {limit} tags per resource", "drop some tags")
     for key, value in tags.items():
         if not key_ok(key):
-            raise ValidationError(f"{field}.{key}", key, key_rule)
-        if isinstance(value, str) and len(value) > value_max:
-            raise ValidationError(f"{field}.{key}", value, value_rule)
+            raise ValidationError(f"{field}.{key}", key, key_rule, fix)
+        if isinstance(value, str):
+            check_value(f"{field}.{key}", value)
+
+
+def refuse_owned_keys(field: str, metadata: Mapping[str, Any], owned: Mapping[str, tuple[Any, str]],
+                      owned_prefix: str = "") -> None:
+    """Refuse metadata keys the component writes itself, naming the argument to use instead.
+
+    ``owned`` maps a key to ``(the value the component writes, or None, the argument to use)``: a
+    user's entry is accepted only when it is a plain string equal to that value. Any other key
+    starting with ``owned_prefix`` is refused too (fix: ``owned[owned_prefix]``).
+    """
+    for key, value in metadata.items():
+        entry = owned.get(key)
+        if entry is None and owned_prefix and key.startswith(owned_prefix):
+            entry = owned.get(owned_prefix, (None, "drop it"))
+        if entry is None:
+            continue
+        written, instead = entry
+        if written is not None and isinstance(value, str) and value == written:
+            continue
+        rule = ("is written by the component itself" if written is None
+                else f"is written by the component itself, as {written!r}")
+        raise ValidationError(
+            f"{field}.{key}", value,
+            f"{rule}: another value would contradict the identity chain it builds",
+            f"drop it from {field}; {instead}",
+        )
 
 
 def refuse_for_mode(args: Mapping[str, Any], keys: Iterable[str], other_mode: str) -> None:
@@ -231,25 +260,56 @@ def check_k8s_key(field: str, key: str) -> None:
         )
 
 
+def check_k8s_label_value(field: str, value: Any) -> Any:
+    """A label value: empty, or at most 63 ``[A-Za-z0-9._-]``, starting and ending with a letter or digit."""
+    if isinstance(value, str) and (len(value) > 63 or not _K8S_LABEL_VALUE.fullmatch(value)):
+        raise ValidationError(
+            field,
+            value,
+            "a label value is at most 63 letters, digits, '-', '_' or '.', "
+            "starting and ending with a letter or digit",
+            "put free text in an annotation instead",
+        )
+    return value
+
+
 def check_k8s_labels(field: str, value: Any) -> dict[str, Any]:
     labels = check_str_map(field, value)
     for key, item in labels.items():
         check_k8s_key(f"{field}", key)
-        if isinstance(item, str) and (len(item) > 63 or not _K8S_LABEL_VALUE.fullmatch(item)):
-            raise ValidationError(
-                f"{field}.{key}",
-                item,
-                "a label value is at most 63 letters, digits, '-', '_' or '.', "
-                "starting and ending with a letter or digit",
-                "put free text in an annotation instead",
-            )
+        check_k8s_label_value(f"{field}.{key}", item)
     return labels
+
+
+# Kubernetes: the keys and values of an object's annotations together hold at most 256 KiB
+# (apimachinery ValidateAnnotationsSize, TotalAnnotationSizeLimitB = 256 * (1 << 10), bytes of
+# len(key) + len(value)). The component's own annotations (a role ARN of at most ~620 characters, a
+# client id, a service account email) stay under ANNOTATIONS_RESERVE, kept free for them.
+K8S_ANNOTATIONS_LIMIT = 256 * 1024
+ANNOTATIONS_RESERVE = 2048
+
+
+def annotations_size(annotations: Mapping[str, Any]) -> int:
+    """Bytes of the keys and (string) values, as Kubernetes counts them."""
+    return sum(len(k.encode()) + (len(v.encode()) if isinstance(v, str) else 0) for k, v in annotations.items())
+
+
+def check_k8s_annotations_size(field: str, annotations: Mapping[str, Any]) -> None:
+    size = annotations_size(annotations)
+    if size > K8S_ANNOTATIONS_LIMIT - ANNOTATIONS_RESERVE:
+        raise ValidationError(
+            field, f"{size} bytes",
+            f"Kubernetes limits an object's annotations to {K8S_ANNOTATIONS_LIMIT} bytes in total "
+            f"(keys and values), and the component keeps {ANNOTATIONS_RESERVE} of them for its own",
+            "keep large data out of annotations (a ConfigMap, for example)",
+        )
 
 
 def check_k8s_annotations(field: str, value: Any) -> dict[str, Any]:
     annotations = check_str_map(field, value)
     for key in annotations:
         check_k8s_key(field, key)
+    check_k8s_annotations_size(field, annotations)
     return annotations
 
 

@@ -27,6 +27,15 @@ from pulumi_wid.azure.component import (
     AzureRoleAssignment,
     ExistingIdentity,
 )
+from pulumi_wid.federation.args import (
+    AwsFederatedRoleArgs,
+    AzureFederatedIdentityArgs,
+    CiSource,
+    GcpFederatedPrincipalArgs,
+)
+from pulumi_wid.federation.aws import AwsFederatedRole
+from pulumi_wid.federation.azure import AzureFederatedIdentity
+from pulumi_wid.federation.gcp import GcpFederatedPrincipal
 from pulumi_wid.gcp.component import GcpBinding, GkeWorkloadIdentity, GkeWorkloadIdentityArgs
 from pulumi_wid.identity import ServiceIdentity
 from pulumi_wid.provider import PACKAGE, components, main, schema, schema_text
@@ -172,6 +181,75 @@ SOURCES = {
     ("wid:index:EksTargetRole", "properties"): EksTargetRole,
 }
 
+# Cross-cloud federation and keyless CI (pulumi_wid.federation): a source is identity + oidc_issuer_url
+# or ci, so identity is not a required input of these three.
+FEDERATED_SOURCE_INPUTS = {
+    "identity": ("ServiceIdentity", True), "oidcIssuerUrl": ("string", False), "ci": ("array<CiSource>", True),
+}
+FEDERATED_OUTPUTS = {"issuerUrl": "string", "subjects": "array<string>", "audience": "string", **COMMON_OUTPUTS,
+                     "ciSettings": "map<string>"}
+FEDERATED_OPTIONAL = {"serviceAccountName", "namespace", "podTemplatePatch", "ciSettings"}
+INPUTS.update({
+    "wid:index:AwsFederatedRole": {
+        **FEDERATED_SOURCE_INPUTS, "audience": ("string", True), "tokenExpirationSeconds": ("integer", True),
+        "oidcProviderArn": ("string", False), "policyStatements": ("array<map<any>>", True),
+        "managedPolicyArns": ("array<string>", True), "permissionsBoundary": ("string", False),
+        "roleName": ("string", True), "rolePath": ("string", True), "maxSessionDuration": ("integer", True),
+        "allowWildcards": ("boolean", True), "allowSubjectWildcards": ("boolean", True),
+    },
+    "wid:index:AzureFederatedIdentity": {
+        **FEDERATED_SOURCE_INPUTS, "tokenExpirationSeconds": ("integer", True), "resourceGroupName": ("string", False),
+        "location": ("string", False), "identityName": ("string", True), "existingIdentity": ("ExistingIdentity", True),
+        "roleAssignments": ("array<AzureRoleAssignment>", True), "allowBroadRoles": ("boolean", True),
+    },
+    "wid:index:GcpFederatedPrincipal": {
+        **FEDERATED_SOURCE_INPUTS, "project": ("string", False), "projectNumber": ("string", False),
+        "poolId": ("string", True), "providerId": ("string", True), "createPool": ("boolean", True),
+        "createProvider": ("boolean", True), "audience": ("string", True), "tokenExpirationSeconds": ("integer", True),
+        "mode": ("string", True), "accountId": ("string", True), "existingServiceAccountEmail": ("string", False),
+        "roles": ("array<string>", True), "bindings": ("array<GcpBinding>", True), "configMapName": ("string", True),
+        "allowBasicRoles": ("boolean", True), "allowProjectEscalationRoles": ("boolean", True),
+    },
+})
+REQUIRED_INPUTS.update({
+    "wid:index:AwsFederatedRole": [],
+    "wid:index:AzureFederatedIdentity": [],
+    "wid:index:GcpFederatedPrincipal": ["project", "projectNumber"],
+})
+OUTPUTS.update({
+    "wid:index:AwsFederatedRole": {"roleArn": "string", "roleName": "string", "oidcProviderArn": "string",
+                                   "trustPolicy": "string", **FEDERATED_OUTPUTS},
+    "wid:index:AzureFederatedIdentity": {"clientId": "string", "principalId": "string", "tenantId": "string",
+                                         "identityId": "string", "federatedCredentialNames": "array<string>",
+                                         **FEDERATED_OUTPUTS},
+    "wid:index:GcpFederatedPrincipal": {"providerName": "string", "members": "array<string>",
+                                        "gcpServiceAccountEmail": "string", "credentialConfiguration": "string",
+                                        "configMapName": "string", **FEDERATED_OUTPUTS},
+})
+OPTIONAL_OUTPUTS.update({
+    "wid:index:AwsFederatedRole": FEDERATED_OPTIONAL,
+    "wid:index:AzureFederatedIdentity": FEDERATED_OPTIONAL,
+    "wid:index:GcpFederatedPrincipal": FEDERATED_OPTIONAL | {"gcpServiceAccountEmail", "credentialConfiguration",
+                                                             "configMapName"},
+})
+TYPES["wid:index:CiSource"] = {
+    "provider": ("string", True), "repository": ("string", True), "ownerId": ("string", True),
+    "repositoryId": ("string", True), "branch": ("string", True), "tag": ("string", True),
+    "environment": ("string", True), "pullRequest": ("boolean", True), "subject": ("string", True),
+    "issuerUrl": ("string", True),
+}
+REQUIRED_TYPE_PROPERTIES["wid:index:CiSource"] = ["provider", "repository"]
+SOURCES.update({
+    ("wid:index:AwsFederatedRole", "inputProperties"): AwsFederatedRoleArgs,
+    ("wid:index:AwsFederatedRole", "properties"): AwsFederatedRole,
+    ("wid:index:AzureFederatedIdentity", "inputProperties"): AzureFederatedIdentityArgs,
+    ("wid:index:AzureFederatedIdentity", "properties"): AzureFederatedIdentity,
+    ("wid:index:GcpFederatedPrincipal", "inputProperties"): GcpFederatedPrincipalArgs,
+    ("wid:index:GcpFederatedPrincipal", "properties"): GcpFederatedPrincipal,
+    ("wid:index:CiSource", "properties"): CiSource,
+})
+FEDERATED = {"wid:index:AwsFederatedRole", "wid:index:AzureFederatedIdentity", "wid:index:GcpFederatedPrincipal"}
+
 
 @pytest.fixture(scope="module")
 def generated():
@@ -258,9 +336,9 @@ def test_service_identity_is_the_nested_type_of_every_component(generated):
     spec, _ = generated
     identity = spec["types"]["wid:index:ServiceIdentity"]
     assert identity["description"] == ServiceIdentity.__doc__
-    for resource in spec["resources"].values():
+    for token, resource in spec["resources"].items():
         assert resource["inputProperties"]["identity"]["$ref"] == "#/types/wid:index:ServiceIdentity"
-        assert "identity" in resource["requiredInputs"]
+        assert ("identity" in resource["requiredInputs"]) == (token not in FEDERATED)  # federated: identity or ci
 
 
 @pytest.mark.parametrize(("token", "section"), sorted(SOURCES))
@@ -284,7 +362,8 @@ def test_schema_names_map_back_to_the_python_keys(generated):
     """The engine's camelCase keys reach each component under its TypedDict's snake_case keys."""
     _, result = generated
     args = {"EksPodIdentity": EksPodIdentityArgs, "AksFederatedIdentity": AksFederatedIdentityArgs,
-            "GkeWorkloadIdentity": GkeWorkloadIdentityArgs}
+            "GkeWorkloadIdentity": GkeWorkloadIdentityArgs, "AwsFederatedRole": AwsFederatedRoleArgs,
+            "AzureFederatedIdentity": AzureFederatedIdentityArgs, "GcpFederatedPrincipal": GcpFederatedPrincipalArgs}
     for name, definition in result["component_definitions"].items():
         assert sorted(definition.inputs_mapping.values()) == sorted(args[name].__annotations__)
     identity = result["type_definitions"]["ServiceIdentity"]

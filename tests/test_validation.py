@@ -106,3 +106,48 @@ def test_output_helpers(wid_mocks):
 
 def _expect(value, expected):
     assert value == expected
+
+
+# -- issue 15: owned metadata keys, Kubernetes annotation size, Output labels on resolve ----------
+def test_refuse_owned_keys_accepts_only_the_value_the_component_writes():
+    from pulumi_wid.validation import refuse_owned_keys
+
+    owned = {"x.io/role": ("arn:1", "pass role_arn"), "x.io/": (None, "the x.io/ keys are the component's")}
+    refuse_owned_keys("identity.annotations", {"x.io/role": "arn:1", "team": "a"}, owned, "x.io/")
+    with pytest.raises(ValidationError) as err:
+        refuse_owned_keys("identity.annotations", {"x.io/role": "arn:2"}, owned, "x.io/")
+    assert (err.value.field, err.value.value) == ("identity.annotations.x.io/role", "arn:2")
+    assert "as 'arn:1'" in err.value.rule and err.value.fix.endswith("pass role_arn")
+    with pytest.raises(ValidationError, match="x.io/ keys are the component's"):
+        refuse_owned_keys("identity.annotations", {"x.io/other": "v"}, owned, "x.io/")
+
+
+def test_annotations_are_limited_to_256_kib_with_room_for_the_components_own():
+    from pulumi_wid.validation import ANNOTATIONS_RESERVE, K8S_ANNOTATIONS_LIMIT, check_k8s_annotations
+
+    room = K8S_ANNOTATIONS_LIMIT - ANNOTATIONS_RESERVE
+    check_k8s_annotations("identity.annotations", {"a": "v" * (room - 1)})  # key and value: exactly the room
+    with pytest.raises(ValidationError, match="262144 bytes in total") as err:
+        check_k8s_annotations("identity.annotations", {"a": "v" * room})
+    assert err.value.value == f"{room + 1} bytes"
+    with pytest.raises(ValidationError):  # bytes, not characters: 'é' is two
+        check_k8s_annotations("identity.annotations", {"a": "é" * (room // 2)})
+
+
+def test_output_label_values_and_annotations_are_checked_when_they_resolve(wid_mocks):
+    from pulumi_wid import EksPodIdentity
+
+    identity = {"namespace": "apps", "service_account": "api", "labels": {"app": pulumi.Output.from_input("not ok!")}}
+    with pytest.raises(Exception, match=r"identity\.labels\.app.*label value"):
+        wid_mocks.run(lambda: EksPodIdentity("api", {"identity": identity, "cluster_name": "prod"}))
+    assert wid_mocks.of_type("kubernetes:core/v1:ServiceAccount") == []
+
+
+def test_output_annotations_over_the_total_fail_when_they_resolve(wid_mocks):
+    from pulumi_wid import EksPodIdentity
+
+    big = pulumi.Output.from_input("v" * 200_000)
+    identity = {"namespace": "apps", "service_account": "api", "annotations": {"a": big, "b": "w" * 70_000}}
+    with pytest.raises(Exception, match=r"identity\.annotations.*262144 bytes"):
+        wid_mocks.run(lambda: EksPodIdentity("api", {"identity": identity, "cluster_name": "prod"}))
+    assert wid_mocks.of_type("kubernetes:core/v1:ServiceAccount") == []

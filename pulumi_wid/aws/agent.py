@@ -15,10 +15,11 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from .._outputs import placeholder_mode
 from ..errors import ValidationError
 from ..validation import check_str, is_unknown
 from . import facts
-from .args import _check_cluster_name
+from .args import _check_named_cluster
 
 _DECLARED: weakref.WeakKeyDictionary[Any, set[tuple[int, str]]] = weakref.WeakKeyDictionary()
 
@@ -31,7 +32,7 @@ def pod_identity_agent(name: str, cluster_name: pulumi.Input[str], opts: pulumi.
     eks-pod-identity-agent``); by default EKS installs its default version. Pass the
     cluster's aws provider in ``opts`` as for ``EksPodIdentity``.
     """
-    _check_cluster_name("cluster_name", cluster_name)
+    cluster_name = _check_named_cluster("cluster_name", cluster_name, placeholder_mode())
     if addon_version is not None:
         check_str("addon_version", addon_version)
     if not is_unknown(cluster_name):

@@ -15,7 +15,7 @@ from typing import Any, TypedDict
 
 import pulumi
 
-from .._outputs import unique, when_known
+from .._outputs import checked_identity, checked_map, unique, when_known
 from ..errors import ValidationError
 from ..identity import Identity, ServiceIdentity, validate_identity
 from ..validation import (
@@ -27,6 +27,7 @@ from ..validation import (
     check_str_list,
     is_unknown,
     refuse_for_mode,
+    refuse_owned_keys,
     refuse_with_existing,
     reject_unknown_keys,
     require,
@@ -80,6 +81,11 @@ class EksTargetRole(TypedDict):
     """IAM path of the target role (default "/")."""
     max_session_duration: NotRequired[int]
     """Maximum session duration of the target role in seconds, 3600 to 43200."""
+
+
+# The smallest partition: a trust built with it is never longer than the deployed one, so a plain
+# issuer URL's trust can be size-checked before the account and partition are known.
+_SHORTEST_PARTITION, _ANY_ACCOUNT = "aws", "000000000000"
 
 
 class EksPodIdentityArgs(TypedDict):
@@ -188,10 +194,10 @@ def eks_spec(args: Any, placeholders: bool = False) -> EksSpec:
             "EksPodIdentityArgs", args, "must be a dict", "pass EksPodIdentityArgs(identity=..., cluster_name=...)"
         )
     reject_unknown_keys("", args, EksPodIdentityArgs.__annotations__)
-    identity = validate_identity(require(args, "identity", ""))
+    identity = checked_identity(validate_identity(require(args, "identity", "")), placeholders)
     mode = check_choice("mode", args.get("mode", "pod_identity"), facts.MODES)
     allow = check_bool("allow_wildcards", args.get("allow_wildcards", False))
-    cluster_name = _cluster_name(args, mode)
+    cluster_name = when_known(_cluster_name(args, mode), _check_cluster_name, placeholders)
     refuse_for_mode(args, IRSA_ONLY if mode == "pod_identity" else POD_IDENTITY_ONLY,
                     "irsa" if mode == "pod_identity" else "pod_identity")
 
@@ -213,11 +219,6 @@ def eks_spec(args: Any, placeholders: bool = False) -> EksSpec:
         check_int_range("max_session_duration", duration, *facts.SESSION_DURATION, " seconds")
     statements = doc.normalize_statements("policy_statements", args.get("policy_statements"), allow, placeholders)
     managed = _managed_policy_arns(args, allow, placeholders)
-    if statements:
-        doc.check_size(
-            "policy_statements", doc.permission_policy(_known_only(statements)), facts.INLINE_POLICIES_LIMIT,
-            "the role's inline policies", "move statements into managed policies (6,144 characters each) and attach them",
-        )
     spec = EksSpec(
         identity=identity, mode=mode, cluster_name=cluster_name, role_name=role_name, role_path=role_path,
         existing_role_arn=existing, statements=statements, managed_policy_arns=managed,
@@ -225,33 +226,90 @@ def eks_spec(args: Any, placeholders: bool = False) -> EksSpec:
             args.get("permissions_boundary"),
             lambda v: doc.check_managed_policy_arn("permissions_boundary", v, True), placeholders,
         ),
-        max_session_duration=duration, allow_wildcards=allow, tags=dict(identity.tags), placeholders=placeholders,
+        max_session_duration=duration, allow_wildcards=allow, placeholders=placeholders,
+        tags=checked_map(identity.tags, lambda k, v: doc.check_tag_value(f"identity.tags.{k}", v),
+                         placeholders=placeholders),
     )
     if mode == "irsa":
         _irsa_spec(args, spec)
     else:
         _pod_identity_spec(args, spec)
+    _check_inline_size(spec)
+    _refuse_owned_annotations(spec)
     return spec
+
+
+def _check_cluster_name(name: Any) -> Any:
+    if not isinstance(name, str) or not _CLUSTER_NAME.fullmatch(name):
+        raise ValidationError(
+            "cluster_name", name,
+            "an EKS cluster name is 1-100 letters, digits, '-' and '_', starting with a letter or digit",
+            "pass the cluster's name, e.g. cluster.name",
+        )
+    return name
+
+
+def _check_inline_size(spec: EksSpec) -> None:
+    """The role's inline policy as the component writes it (target-role statement included), sized now.
+
+    Output values count as one character each here (a lower bound); the document is sized again once they resolve.
+    """
+    statements = list(spec.statements)
+    if spec.target_role_arn is not None and spec.existing_role_arn is None:
+        statements += doc.assume_target_role_policy(spec.target_role_arn)["Statement"]
+    if statements:
+        doc.check_size(
+            "policy_statements", doc.permission_policy(_known_only(statements)), facts.INLINE_POLICIES_LIMIT,
+            "the role's inline policies", "move statements into managed policies (6,144 characters each) and attach them",
+        )
+
+
+def _refuse_owned_annotations(spec: EksSpec) -> None:
+    """identity.annotations may not set the IRSA webhook's keys: the component writes them (or must not)."""
+    irsa = spec.mode == "irsa"
+    role = spec.existing_role_arn if irsa and isinstance(spec.existing_role_arn, str) else None
+    if irsa:
+        role_fix = "the component writes the role's ARN; to use a role you manage, pass role_arn"
+    else:
+        role_fix = ("in Pod Identity mode the ServiceAccount carries no role annotation (the association "
+                    "names the role); pass role_arn for a role you manage, or set mode='irsa'")
+    only_irsa = "" if irsa else " (IRSA only: set mode='irsa')"
+    refuse_owned_keys("identity.annotations", spec.identity.annotations, {
+        facts.ROLE_ARN_ANNOTATION: (role, role_fix),
+        facts.STS_REGIONAL_ANNOTATION: (spec.annotations_extra.get(facts.STS_REGIONAL_ANNOTATION),
+                                        "set sts_regional_endpoints=True" + only_irsa),
+        facts.TOKEN_EXPIRATION_ANNOTATION: (spec.annotations_extra.get(facts.TOKEN_EXPIRATION_ANNOTATION),
+                                            "set token_expiration_seconds" + only_irsa),
+        facts.AUDIENCE_ANNOTATION: (facts.IRSA_AUDIENCE if irsa else None,
+                                    f"the trust accepts only the audience {facts.IRSA_AUDIENCE!r}" + only_irsa),
+    })
 
 
 def _cluster_name(args: Mapping[str, Any], mode: str) -> Any:
     cluster_name = args.get("cluster_name")
     if mode == "pod_identity" or not _has_irsa_source(args):
         require(args, "cluster_name", "")
-    if cluster_name is not None:
-        _check_cluster_name("cluster_name", cluster_name)
-    return cluster_name
+    if cluster_name is not None and not isinstance(cluster_name, str) and not is_unknown(cluster_name):
+        raise ValidationError(
+            "cluster_name", cluster_name, "must be a string (or an Output of one)", "pass the cluster's name, e.g. cluster.name"
+        )
+    return cluster_name  # its shape: _check_cluster_name, now or once it resolves
 
 
-def _check_cluster_name(where: str, cluster_name: Any) -> None:
+def _check_named_cluster(where: str, cluster_name: Any, placeholders: bool) -> Any:
+    """``_check_cluster_name`` for a cluster named elsewhere than ``cluster_name`` (now, or once it resolves)."""
     if not isinstance(cluster_name, str) and not is_unknown(cluster_name):
         raise ValidationError(
             where, cluster_name, "must be a string (or an Output of one)", "pass the cluster's name, e.g. cluster.name"
         )
-    if isinstance(cluster_name, str) and not _CLUSTER_NAME.fullmatch(cluster_name):
-        raise ValidationError(
-            where, cluster_name, "an EKS cluster name is 1-100 letters, digits, '-' and '_', starting with a letter or digit"
-        )
+
+    def check(name: Any) -> None:
+        try:
+            _check_cluster_name(name)
+        except ValidationError as error:
+            raise ValidationError(where, name, error.rule, error.fix) from None
+
+    return when_known(cluster_name, check, placeholders)
 
 
 def _managed_policy_arns(args: Mapping[str, Any], allow: bool, placeholders: bool, prefix: str = "") -> list:
@@ -293,6 +351,10 @@ def _pod_identity_spec(args: Mapping[str, Any], spec: EksSpec) -> None:
         spec.session_policy = doc.normalize_statements(
             "session_policy_statements", session, spec.allow_wildcards, spec.placeholders
         )
+        doc.check_size(  # Outputs count as one character here; the document is sized again once they resolve
+            "session_policy_statements", doc.permission_policy(_known_only(spec.session_policy)),
+            facts.SESSION_POLICY_LIMIT, "this policy", "shorten the session policy (it can only narrow the role's permissions)",
+        )
     spec.pin_trust = check_bool("pin_trust_to_service_account", args.get("pin_trust_to_service_account", False))
     if spec.pin_trust and tags_off is True:
         raise ValidationError(
@@ -322,8 +384,7 @@ def _associations_spec(args: Mapping[str, Any], spec: EksSpec) -> None:
         if not isinstance(association, Mapping):
             raise ValidationError(where, association, "must be a dict with cluster_name", "e.g. {'cluster_name': 'prod-eu'}")
         reject_unknown_keys(where, association, EksAssociation.__annotations__)
-        name = require(association, "cluster_name", where)
-        _check_cluster_name(f"{where}.cluster_name", name)
+        name = _check_named_cluster(f"{where}.cluster_name", require(association, "cluster_name", where), spec.placeholders)
         keys.append(key)
         names.append(name)
     if not keys:
@@ -430,9 +491,16 @@ def _irsa_spec(args: Mapping[str, Any], spec: EksSpec) -> None:
     if expiration is not None:
         check_int_range("token_expiration_seconds", expiration, *facts.TOKEN_EXPIRATION, " seconds")
         spec.annotations_extra[facts.TOKEN_EXPIRATION_ANNOTATION] = str(expiration)
-    # A fully known trust is checked against the quota now, not after the role exists.
-    if spec.existing_role_arn is None and not urls and arns and all(isinstance(a, str) for a in arns):
-        doc.check_trust_size("oidc_provider_arns", irsa_trust(spec, [from_arn(a, ph) for a in arns]))
+    # The trust of the plain sources is checked against the quota now, not after the role exists: an
+    # issuer URL's statement is built with the shortest partition, and an Output's left out, so what is
+    # checked here is never longer than the deployed trust (which is checked again once it is known).
+    known_sources = [from_arn(a, ph) for a in arns if isinstance(a, str)]
+    known_sources += [
+        (doc.oidc_provider_arn(_SHORTEST_PARTITION, _ANY_ACCOUNT, issuer), issuer)
+        for issuer in (doc.issuer_host_path(f"oidc_issuer_urls[{i}]", u, ph) for i, u in enumerate(urls) if isinstance(u, str))
+    ]
+    if spec.existing_role_arn is None and known_sources:
+        doc.check_trust_size("oidc_provider_arns", irsa_trust(spec, known_sources))
 
 
 def _known_only(statements: list[dict[str, Any]]) -> list[dict[str, Any]]:

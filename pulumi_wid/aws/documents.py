@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -37,6 +38,10 @@ from .facts import (  # noqa: F401 - INLINE_POLICIES_LIMIT re-exported
     POD_IDENTITY_PRINCIPAL,
     POLICY_VERSION,
     SESSION_TAGS,
+    TAG_KEY_MAX,
+    TAG_RESERVED_PREFIX,
+    TAG_SYMBOLS,
+    TAG_VALUE_MAX,
     TRUST_POLICY_QUOTA,
 )
 
@@ -63,12 +68,21 @@ def compact_json(document: Any) -> str:
 
 def parse_oidc_provider_arn(field: str, arn: Any, placeholders: bool = False) -> dict[str, str]:
     """Split an IAM OIDC provider ARN into partition, account and issuer host/path."""
-    return _parse_arn(
+    parsed = _parse_arn(
         field, arn, OIDC_PROVIDER_ARN,
         "must be an IAM OIDC provider ARN: arn:<partition>:iam::<12-digit account>:oidc-provider/<issuer host/path>",
         "use the provider's .arn, e.g. arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC",
         placeholders,
     )
+    if "://" in parsed["issuer"]:
+        # IAM names a provider by its URL without the scheme; the condition keys are "<host/path>:sub".
+        # "https://..." here would give keys "https://...:sub" that no token ever matches.
+        raise ValidationError(
+            field, arn,
+            "the part after oidc-provider/ is the issuer's host and path, without a scheme such as https://",
+            f"use {arn.replace(parsed['issuer'], parsed['issuer'].split('://', 1)[1], 1)!r}",
+        )
+    return parsed
 
 
 def _parse_arn(field: str, arn: Any, pattern: re.Pattern[str], rule: str, fix: str,
@@ -158,12 +172,33 @@ def check_role_path(field: str, value: Any) -> str:
     return value
 
 
+def _tag_text_ok(text: str) -> bool:
+    """Only letters, digits and spaces (Unicode categories L, N and Z, as IAM's \\p{L}\\p{N}\\p{Z}) and _ . : / = + - @."""
+    return all(c in TAG_SYMBOLS or unicodedata.category(c)[0] in "LNZ" for c in text)
+
+
+_TAG_CHARACTERS = "letters, digits, spaces and _ . : / = + - @"
+
+
+def check_tag_value(field: str, value: Any) -> Any:
+    """An IAM/EKS tag value: at most 256 of the characters tags allow (empty is fine)."""
+    if not isinstance(value, str) or len(value) > TAG_VALUE_MAX or not _tag_text_ok(value):
+        raise ValidationError(
+            field, value, f"an AWS tag value is a string of at most {TAG_VALUE_MAX} {_TAG_CHARACTERS}",
+            "drop the other characters (# ! % < > emoji, tabs and line breaks are refused by IAM and EKS)",
+        )
+    return value
+
+
 def check_tags(field: str, tags: Mapping[str, Any], limit: int = MAX_TAGS) -> None:
+    """AWS tags on the role and the association: the IAM API's "Tag" rules (see facts.TAG_KEY_MAX)."""
     validation.check_tags(
         field, tags, cloud="AWS", limit=limit,
-        key_ok=lambda key: len(key) <= 128 and not key.lower().startswith("aws:"),
-        key_rule="a tag key is at most 128 characters and may not start with 'aws:'",
-        value_rule="a tag value is at most 256 characters",
+        key_ok=lambda key: (len(key) <= TAG_KEY_MAX and _tag_text_ok(key)
+                            and not key.lower().startswith(TAG_RESERVED_PREFIX)),
+        key_rule=f"an AWS tag key is 1-{TAG_KEY_MAX} {_TAG_CHARACTERS}, and may not start with 'aws:'",
+        check_value=check_tag_value,
+        fix="drop the other characters; 'aws:' keys are AWS's own",
     )
 
 

@@ -13,6 +13,9 @@ MODES = ("pod_identity", "irsa")
 ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn"
 STS_REGIONAL_ANNOTATION = "eks.amazonaws.com/sts-regional-endpoints"
 TOKEN_EXPIRATION_ANNOTATION = "eks.amazonaws.com/token-expiration"
+# Read by the IRSA webhook too (aws/amazon-eks-pod-identity-webhook pkg/annotations.go): the token's
+# audience. The trust pins aud to IRSA_AUDIENCE, so the component owns it like the keys above.
+AUDIENCE_ANNOTATION = "eks.amazonaws.com/audience"
 
 # Trust
 POLICY_VERSION = "2012-10-17"
@@ -32,6 +35,13 @@ MANAGED_POLICY_LIMIT = 6144
 INLINE_POLICIES_LIMIT = 10240
 SESSION_POLICY_LIMIT = 2048
 MAX_TAGS = 50
+# IAM and EKS tags (IAM API Reference "Tag": key [\p{L}\p{Z}\p{N}_.:/=+\-@]+ of 1-128, value
+# [\p{L}\p{Z}\p{N}_.:/=+\-@]* of 0-256 characters; EKS "Tagging your resources": the same lengths and
+# characters; keys starting with aws: in any case are reserved).
+TAG_KEY_MAX = 128
+TAG_VALUE_MAX = 256
+TAG_SYMBOLS = "_.:/=+-@"
+TAG_RESERVED_PREFIX = "aws:"
 MAX_MANAGED_POLICIES = 20
 SESSION_DURATION = (3600, 43200)
 # IRSA projected-token lifetime the EKS pod identity webhook honours: MinTokenExpiration

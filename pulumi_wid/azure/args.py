@@ -14,7 +14,7 @@ from typing import Any, TypedDict
 
 import pulumi
 
-from .._outputs import unique, when_known
+from .._outputs import checked_identity, checked_map, unique, when_known
 from ..errors import ValidationError
 from ..identity import Identity, ServiceIdentity, validate_identity
 from ..validation import (
@@ -24,6 +24,7 @@ from ..validation import (
     check_str,
     check_str_list,
     is_unknown,
+    refuse_owned_keys,
     refuse_with_existing,
     reject_unknown_keys,
     require,
@@ -126,10 +127,11 @@ def aks_spec(args: Any, placeholders: bool = False) -> AksSpec:
             "pass AksFederatedIdentityArgs(identity=..., resource_group_name=..., oidc_issuer_url=...)",
         )
     reject_unknown_keys("", args, AksFederatedIdentityArgs.__annotations__)
-    identity = validate_identity(require(args, "identity", ""))
+    identity = checked_identity(validate_identity(require(args, "identity", "")), placeholders)
     allow = check_bool("allow_broad_roles", args.get("allow_broad_roles", False))
     doc.check_tags("identity.tags", identity.tags)
-    spec = AksSpec(identity=identity, resource_group_name=None, allow_broad_roles=allow, tags=dict(identity.tags),
+    tags = checked_map(identity.tags, lambda k, v: doc.check_tag_value(f"identity.tags.{k}", v), placeholders=placeholders)
+    spec = AksSpec(identity=identity, resource_group_name=None, allow_broad_roles=allow, tags=tags,
                    placeholders=placeholders)
     if args.get("existing_identity") is not None:
         _existing_identity_spec(args, spec)
@@ -146,7 +148,27 @@ def aks_spec(args: Any, placeholders: bool = False) -> AksSpec:
             "token_expiration_seconds", expiration, *facts.TOKEN_EXPIRATION, " seconds"
         )
     _assignments_spec(args, spec)
+    _refuse_owned_metadata(spec)
     return spec
+
+
+def _refuse_owned_metadata(spec: AksSpec) -> None:
+    """identity.annotations/labels may not set the webhook's keys: the component writes them."""
+    tenant = spec.tenant_id if isinstance(spec.tenant_id, str) else None
+    expiration = str(spec.token_expiration_seconds) if spec.token_expiration_seconds is not None else None
+    refuse_owned_keys("identity.annotations", spec.identity.annotations, {
+        facts.CLIENT_ID_ANNOTATION: (None, "the component writes the managed identity's client id; "
+                                           "to federate an identity you manage, pass existing_identity"),
+        facts.TENANT_ID_ANNOTATION: (tenant, "set tenant_id"),
+        facts.TOKEN_EXPIRATION_ANNOTATION: (expiration, "set token_expiration_seconds"),
+        facts.OWNED_PREFIX: (None, "the azure.workload.identity/ keys belong to the component (pod annotations "
+                                   "such as skip-containers go on the workload's pod template)"),
+    }, facts.OWNED_PREFIX)
+    refuse_owned_keys("identity.labels", spec.identity.labels, {
+        # older webhooks read the use label from the ServiceAccount: "true" is harmless there
+        facts.USE_LABEL: ("true", "the component puts azure.workload.identity/use: 'true' in pod_template_patch"),
+        facts.OWNED_PREFIX: (None, "the azure.workload.identity/ keys belong to the component"),
+    }, facts.OWNED_PREFIX)
 
 
 def _existing_identity_spec(args: Mapping[str, Any], spec: AksSpec) -> None:

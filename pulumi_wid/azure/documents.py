@@ -26,9 +26,13 @@ from .facts import (  # noqa: F401 - MAX_FICS_PER_IDENTITY, MAX_TAGS re-exported
     BROAD_ROLES,
     BUILTIN_ROLES,
     FIC_NAME_MAX,
+    ISSUER_MAX,
     MAX_FICS_PER_IDENTITY,
     MAX_TAGS,
     ROLE_ASSIGNMENT_NAMESPACE,
+    TAG_NAME_FORBIDDEN,
+    TAG_NAME_MAX,
+    TAG_VALUE_MAX,
     UAMI_NAME_MAX,
 )
 
@@ -116,6 +120,11 @@ def check_issuer(field: str, issuer: Any) -> str:
             "must be the cluster's https OIDC issuer URL (no query or fragment)",
             "use the cluster's oidc_issuer_profile.issuer_url exactly as AKS reports it, "
             "e.g. https://eastus.oic.prod-aks.azure.com/<tenant>/<guid>/",
+        )
+    if len(issuer) > ISSUER_MAX:
+        raise ValidationError(
+            field, issuer, f"a federated identity credential's issuer is at most {ISSUER_MAX} characters (Entra ID)",
+            "use the cluster's oidc_issuer_profile.issuer_url exactly as AKS reports it",
         )
     return issuer
 
@@ -218,17 +227,33 @@ def role_assignment_name(scope: str, principal_id: str, definition_id: str) -> s
     return str(uuid.uuid5(ROLE_ASSIGNMENT_NAMESPACE, key))
 
 
-_TAG_NAME_FORBIDDEN = set("<>%&\\?/")
+_TAG_NAME_FORBIDDEN = set(TAG_NAME_FORBIDDEN)
+
+
+def check_tag_value(field: str, value: Any) -> Any:
+    """An Azure tag value: a string of at most 256 characters."""
+    if not isinstance(value, str) or len(value) > TAG_VALUE_MAX:
+        raise ValidationError(field, value, f"an Azure tag value is a string of at most {TAG_VALUE_MAX} characters",
+                              "shorten it")
+    return value
 
 
 def check_tags(field: str, tags: dict[str, Any]) -> None:
-    """Azure tags: at most 50, names up to 512 characters without < > % & \\ ? /, values up to 256."""
+    """Azure tags: at most 50, names up to 512 characters without < > % & \\ ? /, values up to 256 (see facts)."""
     validation.check_tags(
         field, tags, cloud="Azure", limit=MAX_TAGS,
-        key_ok=lambda key: len(key) <= 512 and not _TAG_NAME_FORBIDDEN & set(key),
-        key_rule="an Azure tag name is at most 512 characters and has none of < > % & \\ ? /",
-        value_rule="an Azure tag value is at most 256 characters",
+        key_ok=lambda key: len(key) <= TAG_NAME_MAX and not _TAG_NAME_FORBIDDEN & set(key),
+        key_rule=f"an Azure tag name is at most {TAG_NAME_MAX} characters and has none of < > % & \\ ? /",
+        check_value=check_tag_value,
     )
+    seen: dict[str, str] = {}
+    for key in tags:
+        if key.lower() in seen:
+            raise ValidationError(
+                f"{field}.{key}", key, f"Azure tag names are case-insensitive: it names the same tag as {seen[key.lower()]!r}",
+                "give each tag once",
+            )
+        seen[key.lower()] = key
 
 
 # -- roles ------------------------------------------------------------------

@@ -16,12 +16,18 @@ import uuid
 # Federated identity credential
 AUDIENCE = "api://AzureADTokenExchange"
 MAX_FICS_PER_IDENTITY = 20
+# Entra ID: a federated identity credential's issuer (and subject) "is limited to 600 characters"
+# (learn.microsoft.com/entra/workload-id/workload-identity-federation-considerations).
+ISSUER_MAX = 600
 
 # ServiceAccount annotations and the pod label the webhook selects by
 CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id"
 TENANT_ID_ANNOTATION = "azure.workload.identity/tenant-id"
 TOKEN_EXPIRATION_ANNOTATION = "azure.workload.identity/service-account-token-expiration"
 USE_LABEL = "azure.workload.identity/use"
+# Every ServiceAccount key under this prefix is the webhook's (Azure/azure-workload-identity
+# docs/book/src/topics/service-account-labels-and-annotations.md): the component owns them.
+OWNED_PREFIX = "azure.workload.identity/"
 # The azure-workload-identity webhook accepts MinServiceAccountTokenExpiration 3600 to
 # MaxServiceAccountTokenExpiration 86400 (Azure/azure-workload-identity pkg/webhook/consts.go).
 TOKEN_EXPIRATION = (3600, 86400)
@@ -30,6 +36,11 @@ TOKEN_EXPIRATION = (3600, 86400)
 UAMI_NAME_MAX = 128
 FIC_NAME_MAX = 120
 MAX_TAGS = 50
+# Azure Resource Manager tags ("Use tags to organize your Azure resources", Limitations): a name is at
+# most 512 characters without < > % & \ ? /, a value at most 256; names are case-insensitive.
+TAG_NAME_MAX = 512
+TAG_VALUE_MAX = 256
+TAG_NAME_FORBIDDEN = "<>%&\\?/"
 PRINCIPAL_TYPE = "ServicePrincipal"
 
 # uuid5 namespace of the package's role assignment names (never change it: it

@@ -14,7 +14,7 @@ from typing import Any, TypedDict
 
 import pulumi
 
-from .._outputs import known
+from .._outputs import checked_identity, checked_map, known, output_of
 from ..errors import ValidationError
 from ..identity import Identity, ServiceIdentity, validate_identity
 from ..validation import (
@@ -22,9 +22,11 @@ from ..validation import (
     check_bool,
     check_choice,
     check_str_list,
+    contains_unknown,
     is_placeholder,
     is_unknown,
     refuse_for_mode,
+    refuse_owned_keys,
     refuse_with_existing,
     reject_unknown_keys,
     require,
@@ -99,7 +101,7 @@ class GkeSpec:
     existing_email: Any = None
     grants: list = field(default_factory=list)
     autopilot: bool = False
-    description: str = ""
+    description: Any = ""
     placeholders: bool = False
 
 
@@ -111,7 +113,8 @@ def gke_spec(args: Any, placeholders: bool = False) -> GkeSpec:
             "pass GkeWorkloadIdentityArgs(identity=..., project=...)",
         )
     reject_unknown_keys("", args, GkeWorkloadIdentityArgs.__annotations__)
-    identity = validate_identity(require(args, "identity", ""))
+    identity = checked_identity(validate_identity(require(args, "identity", "")), placeholders)
+    m.check_labels("identity.tags", identity.tags)
     mode = check_choice("mode", args.get("mode", "service_account"), facts.MODES)
     allow_basic = check_bool("allow_basic_roles", args.get("allow_basic_roles", False))
     autopilot = check_bool("autopilot", args.get("autopilot", False))
@@ -135,7 +138,19 @@ def gke_spec(args: Any, placeholders: bool = False) -> GkeSpec:
         _service_account_spec(args, spec)
     allow_escalation = check_bool("allow_project_escalation_roles", args.get("allow_project_escalation_roles", False))
     spec.grants = _grants_spec(args, spec, allow_basic, allow_escalation)
+    _refuse_owned_annotations(spec)
     return spec
+
+
+def _refuse_owned_annotations(spec: GkeSpec) -> None:
+    """identity.annotations may not name another GSA than the one the component binds."""
+    if spec.mode == "direct":
+        fix = "direct mode grants to the ServiceAccount's principal:// identifier, with no GSA; use mode='service_account'"
+        written = None
+    else:
+        fix = "the component writes the GSA's email; to bind a GSA you manage, pass existing_service_account_email"
+        written = spec.existing_email if isinstance(spec.existing_email, str) else None
+    refuse_owned_keys("identity.annotations", spec.identity.annotations, {facts.GSA_ANNOTATION: (written, fix)})
 
 
 def _service_account_spec(args: Mapping[str, Any], spec: GkeSpec) -> None:
@@ -160,8 +175,14 @@ def _service_account_spec(args: Mapping[str, Any], spec: GkeSpec) -> None:
         spec.project if gsa_project is None
         else known(gsa_project, lambda v: m.check_project_id("gsa_project", v, allow_legacy=True), ph)
     )
-    spec.description = m.check_description(
-        "identity.tags", m.description(identity.namespace, identity.service_account, identity.tags)
+    ns, sa = identity.namespace, identity.service_account
+    if not contains_unknown(identity.tags):
+        spec.description = m.check_description("identity.tags", m.description(ns, sa, identity.tags))
+        return
+    # Output tag values: checked as labels, and the description sized, once they resolve
+    tags = checked_map(identity.tags, lambda k, v: m.check_label_value(f"identity.tags.{k}", v), placeholders=ph)
+    spec.description = output_of(tags).apply(
+        lambda resolved: m.check_description("identity.tags", m.description(ns, sa, resolved))
     )
 
 

@@ -6,6 +6,7 @@ Nothing here touches the Pulumi runtime; every function takes plain values.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +17,8 @@ from .facts import (  # noqa: F401 - the facts older imports read from here
     DESCRIPTION_LIMIT,
     DISPLAY_NAME_LIMIT,
     GSA_ANNOTATION,
+    LABEL_MAX,
+    MAX_LABELS,
     PRINCIPAL_PREFIX,
     PRINCIPAL_SET_PREFIX,
     PROJECT_ESCALATION_ROLES,
@@ -216,6 +219,37 @@ def description(namespace: str, service_account: str, tags: Mapping[str, str] | 
     if tags:
         text += "; tags: " + ", ".join(f"{k}={v}" for k, v in sorted(tags.items()))
     return text
+
+
+def _label_char(c: str) -> bool:
+    """A lowercase letter (or an uncased international one), a digit, '_' or '-'."""
+    return c in "_-" or unicodedata.category(c) in ("Ll", "Lo", "Nd")
+
+
+_LABEL_RULE = f"lowercase letters, digits, '_' and '-' (at most {LABEL_MAX})"
+
+
+def check_label_value(field: str, value: Any) -> Any:
+    """A Google Cloud label value: 0-63 lowercase letters, digits, '_' and '-'."""
+    if not isinstance(value, str) or len(value) > LABEL_MAX or not all(_label_char(c) for c in value):
+        raise ValidationError(field, value, f"a GCP label value is {_LABEL_RULE}",
+                              f"for example {re.sub(r'[^a-z0-9_-]+', '-', str(value).lower())[:LABEL_MAX]!r}")
+    return value
+
+
+def check_labels(field: str, labels: Mapping[str, Any]) -> None:
+    """identity.tags as Google Cloud labels (see facts.LABEL_MAX); Output values are the caller's, once known."""
+    if len(labels) > MAX_LABELS:
+        raise ValidationError(field, f"{len(labels)} labels", f"GCP allows at most {MAX_LABELS} labels", "drop some")
+    for key, value in labels.items():
+        first = unicodedata.category(key[0]) if key else ""
+        if len(key) > LABEL_MAX or first not in ("Ll", "Lo") or not all(_label_char(c) for c in key):
+            raise ValidationError(
+                f"{field}.{key}", key, f"a GCP label key is {_LABEL_RULE}, starting with a lowercase letter",
+                f"for example {re.sub(r'[^a-z0-9_-]+', '_', key.lower()).lstrip('0123456789_-')[:LABEL_MAX] or 'team'!r}",
+            )
+        if isinstance(value, str):
+            check_label_value(f"{field}.{key}", value)
 
 
 def check_description(field: str, text: str) -> str:

@@ -25,6 +25,11 @@ PRINCIPAL_PREFIX = "principal://iam.googleapis.com"
 PRINCIPAL_SET_PREFIX = "principalSet://iam.googleapis.com"
 DISPLAY_NAME_LIMIT = 100
 DESCRIPTION_LIMIT = 256  # bytes
+# Google Cloud labels (Resource Manager "Labels overview", Requirements): at most 64 per resource; keys
+# 1-63 and values 0-63 lowercase letters, digits, '_' and '-' (international characters allowed), keys
+# starting with a lowercase letter or an international character. identity.tags follow them on GCP.
+LABEL_MAX = 63
+MAX_LABELS = 64
 
 
 # Type tokens

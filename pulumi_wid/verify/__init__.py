@@ -15,6 +15,7 @@ from .aws import verify_aws
 from .azure import verify_azure
 from .clusters import Placement, clusters
 from .common import workloads
+from .federation import verify_federation
 from .gcp import verify_gcp
 from .model import FAIL, PASS, UNVERIFIED, Chain, Facts, Res, Resources, StateError, from_plan
 from .state import load_state
@@ -30,5 +31,7 @@ def verify_resources(resources: list[Res], facts: Facts | None = None) -> list[C
     """
     found_clusters = clusters(resources)
     found = workloads(resources, Placement(resources, found_clusters))
-    return (verify_aws(resources, found, found_clusters, facts) + verify_azure(resources, found, found_clusters, facts)
-            + verify_gcp(resources, found, found_clusters, facts))
+    federated, judged_roles = verify_federation(resources, facts)  # foreign issuers and CI (verify/federation.py)
+    native = verify_aws(resources, found, found_clusters, facts, judged_roles)
+    return (native + verify_azure(resources, found, found_clusters, facts)
+            + verify_gcp(resources, found, found_clusters, facts) + federated)

@@ -415,7 +415,9 @@ def _check_target(chain: Chain, target: str, role: Optional[Res], role_arn: str,
 
 
 def verify_aws(resources: list[Res], workloads: list[Workload], clusters: list[Cluster],
-               facts: Optional[Facts] = None) -> list[Chain]:
+               facts: Optional[Facts] = None, judged_elsewhere: frozenset[str] | set[str] = frozenset()) -> list[Chain]:
+    """IRSA and Pod Identity chains; roles in ``judged_elsewhere`` (URNs of foreign-issuer and CI
+    trusts, judged by verify.federation) are not reported again as unclaimed IRSA roles."""
     stack = Stack.of(resources, clusters, facts)
     chains: list[Chain] = []
     claimed: set[str] = set()
@@ -431,7 +433,8 @@ def verify_aws(resources: list[Res], workloads: list[Workload], clusters: list[C
         claimed.add(str(association.get("roleArn")))
         chains.append(pod_identity_chain(association, stack, workloads))
     for role in [*stack.roles.values(), *stack.pending_roles]:
-        if not role.pending_delete and (role.urn in claimed or str(role.get("arn")) in claimed):
+        if not role.pending_delete and (role.urn in claimed or str(role.get("arn")) in claimed
+                                        or role.urn in judged_elsewhere):
             continue
         try:
             trusts_oidc = bool(_providers(_trust(role)))

@@ -250,7 +250,7 @@ def test_none_mode_creates_nothing_in_kubernetes(wid_mocks):
 
 
 def test_user_labels_and_annotations_merge_under_the_clouds(wid_mocks):
-    build(wid_mocks, {"identity": identity(labels={"app": "api"}, annotations={"team": "x", "eks.amazonaws.com/role-arn": "wrong"},
+    build(wid_mocks, {"identity": identity(labels={"app": "api"}, annotations={"team": "x"},
                                            automount_service_account_token=False),
                       "cluster_name": "c", "mode": "irsa", "oidc_provider_arn": PROVIDER})
     sa = wid_mocks.one(SA)

@@ -1,0 +1,46 @@
+"""Internal: what the three federated components share (the source's outputs and the ServiceAccount)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pulumi
+
+from .. import kubernetes
+from .._component import WidComponent
+from .._outputs import output_of
+from .args import SourceSpec
+
+
+class FederatedComponent(WidComponent):
+    """Base of ``AwsFederatedRole``, ``AzureFederatedIdentity`` and ``GcpFederatedPrincipal`` (internal)."""
+
+    def __init__(self, token: str, name: str, opts: pulumi.ResourceOptions | None, cloud_package: str,
+                 source: SourceSpec, needs_kubernetes: bool = False) -> None:
+        uses_kubernetes = source.identity is not None and (
+            source.identity.service_account_mode == "create" or needs_kubernetes)
+        super().__init__(token, name, opts, cloud_package, uses_kubernetes)
+
+    def _service_account(self, name: str, source: SourceSpec, depends_on: list[pulumi.Resource]) -> None:
+        """The ServiceAccount (create mode) carries no cloud annotation: the pod's projected token does the work."""
+        if source.identity is not None:
+            kubernetes.service_account(name, source.identity, {}, self, depends_on=depends_on)
+
+    def _finish_federated(self, source: SourceSpec, audience: Any, cloud_outputs: Mapping[str, Any],
+                          pod_template_patch: Any, ci_settings: Mapping[str, Any]) -> None:
+        identity = source.identity
+        outputs = {key: output_of(value) for key, value in cloud_outputs.items()}
+        outputs.update(
+            issuer_url=output_of(source.issuer),
+            subjects=output_of(list(source.subjects)),
+            audience=output_of(audience),
+            service_account_name=output_of(identity.service_account if identity else None),
+            namespace=output_of(identity.namespace if identity else None),
+            service_account_annotations=output_of({}),
+            pod_template_patch=output_of(pod_template_patch if identity else None),
+            ci_settings=output_of(dict(ci_settings) if identity is None else None),
+        )
+        for key, value in outputs.items():
+            setattr(self, key, value)
+        self.register_outputs(outputs)
