@@ -175,8 +175,7 @@ class EksPodIdentity(WidComponent):
             f"{name}-target-role",
             name=target.role_name,
             path=target.role_path,
-            description=doc.role_description(spec.identity.namespace, spec.identity.service_account)
-            .replace("(pulumi-wid)", "through EKS Pod Identity role chaining (pulumi-wid)"),
+            description=doc.target_role_description(spec.identity.namespace, spec.identity.service_account),
             assume_role_policy=role.arn.apply(lambda arn: doc.compact_json(doc.target_role_trust_policy(arn))),
             max_session_duration=target.max_session_duration,
             permissions_boundary=target.permissions_boundary,

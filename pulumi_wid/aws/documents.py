@@ -631,3 +631,8 @@ def _one_or_list(values: Sequence[str]) -> Any:
 def role_description(namespace: str, service_account: str, cluster: str | None = None) -> str:
     where = f" in cluster {cluster}" if cluster else ""
     return f"Workload identity for Kubernetes ServiceAccount {namespace}/{service_account}{where} (pulumi-wid)"
+
+
+def target_role_description(namespace: str, service_account: str) -> str:
+    return (f"Workload identity for Kubernetes ServiceAccount {namespace}/{service_account} through EKS Pod "
+            "Identity role chaining (pulumi-wid)")

@@ -246,3 +246,9 @@ def test_bad_target_roles_are_refused(extra, field):
     with pytest.raises(ValidationError) as err:
         eks_spec({"identity": IDENTITY, "cluster_name": "prod", **extra})
     assert err.value.field == field
+
+
+def test_target_role_description_names_the_service_account(wid_mocks):
+    target_stack(wid_mocks)
+    assert wid_mocks.named("api-target-role").inputs["description"] == (
+        "Workload identity for Kubernetes ServiceAccount apps/api through EKS Pod Identity role chaining (pulumi-wid)")
