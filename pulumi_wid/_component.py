@@ -10,13 +10,13 @@ still declares its annotated outputs itself: the multi-language schema reads the
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pulumi
 
 from . import kubernetes
-from ._outputs import output_of
+from ._outputs import after, output_of
 from .identity import Identity
 
 
@@ -31,14 +31,21 @@ class WidComponent(pulumi.ComponentResource):
         self._invoke = pulumi.InvokeOutputOptions(parent=self)
 
     def _finish(self, identity: Identity, cloud_outputs: Mapping[str, Any], annotations: Mapping[str, Any],
-                pod_template_patch: Mapping[str, Any]) -> None:
-        """Set the cloud's outputs, then the common ones, on ``self`` and register them (last)."""
+                pod_template_patch: Mapping[str, Any], ready: Sequence[pulumi.Resource] = ()) -> None:
+        """Set the cloud's outputs, then the common ones, on ``self`` and register them (last).
+
+        ``ready``: what must exist before a pod starts (the association, federated
+        credentials or workloadIdentityUser grant, the grants, the ServiceAccount). What a
+        workload takes from the component (its ServiceAccount name, annotations and pod
+        template patch) depends on them, so the workload is created after them.
+        """
         outputs = {key: output_of(value) for key, value in cloud_outputs.items()}
+        ready = [resource for resource in ready if resource is not None]
         outputs.update(
-            service_account_name=output_of(identity.service_account),
+            service_account_name=after(identity.service_account, ready),
             namespace=output_of(identity.namespace),
-            service_account_annotations=output_of(dict(annotations)),
-            pod_template_patch=output_of(pod_template_patch),
+            service_account_annotations=after(dict(annotations), ready),
+            pod_template_patch=after(pod_template_patch, ready),
         )
         for key, value in outputs.items():
             setattr(self, key, value)

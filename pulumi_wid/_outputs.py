@@ -9,7 +9,7 @@ while ``pulumi-wid plan`` runs (see ``placeholder_mode``).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pulumi
@@ -50,6 +50,21 @@ def output_of(value: Any) -> pulumi.Output[Any]:
         return pulumi.Output.from_input(value)
     shallow = getattr(pulumi.Output, "_from_input_shallow", None)  # the SDK's own, not public API
     return shallow(value) if shallow is not None else pulumi.Output.from_input(value)
+
+
+def after(value: Any, resources: Sequence[pulumi.Resource]) -> pulumi.Output[Any]:
+    """``value`` as an Output that also depends on ``resources``: the same value, known when it was.
+
+    A workload built from a component's outputs (``merge_pod_template(spec,
+    component.pod_template_patch)``, the annotations, the ServiceAccount name) then
+    records those resources among its dependencies, so ``pulumi up`` creates it only
+    after them. The resources' URNs carry the dependency: they are known in a preview
+    too, so nothing becomes unknown that was not.
+    """
+    out = output_of(value)
+    if not resources:
+        return out
+    return pulumi.Output.all(out, *(resource.urn for resource in resources)).apply(lambda values: values[0])
 
 
 def known(value: Any, convert: Callable[[Any], Any], placeholders: bool = False) -> Any:

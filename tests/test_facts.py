@@ -19,6 +19,8 @@ def test_verify_copies_agree_with_facts():
         (kinds.ROLE, aws.ROLE),
         (kinds.OIDC_PROVIDER, aws.OIDC_PROVIDER),
         (kinds.EKS_CLUSTER, aws.EKS_CLUSTER),
+        (kinds.EKS_ADDON, aws.EKS_ADDON),
+        (verify_aws.POD_IDENTITY_AGENT, aws.POD_IDENTITY_AGENT_ADDON),
         (verify_azure.CLIENT_ID_ANNOTATION, azure.CLIENT_ID_ANNOTATION),
         (verify_azure.USE_LABEL, azure.USE_LABEL),
         (verify_azure.AUDIENCE, azure.AUDIENCE),

@@ -252,7 +252,7 @@ def test_gke_bindings_and_plain_flags(servicer, engine):
              "bindings": [{"role": "roles/storage.objectViewer", "resource_type": "storage_bucket",
                            "resource": "app-data"}]}
     mocks, result = same_as_python(servicer, "wid:index:GkeWorkloadIdentity", camel, snake)
-    email = "api-14c252@my-project.iam.gserviceaccount.com"  # "api" is too short for an account id
+    email = "apps-api@my-project.iam.gserviceaccount.com"  # <namespace>-<name> by default
     bucket = mocks.one("gcp:storage/bucketIAMMember:BucketIAMMember")
     assert (bucket.inputs["bucket"], bucket.inputs["role"], bucket.inputs["member"]) == (
         "app-data", "roles/storage.objectViewer", f"serviceAccount:{email}")

@@ -19,6 +19,7 @@ from pulumi.provider.experimental.analyzer import Analyzer
 from pulumi.provider.experimental.schema import generate_schema
 
 import pulumi_wid
+from pulumi_wid.aws.args import EksAssociation, EksTargetRole, EksTrustCondition
 from pulumi_wid.aws.component import EksPodIdentity, EksPodIdentityArgs
 from pulumi_wid.azure.component import (
     AksFederatedIdentity,
@@ -67,6 +68,10 @@ INPUTS = {
         "tokenExpirationSeconds": ("integer", True),
         "allowWildcards": ("boolean", True),
         "preset": ("map<any>", True),
+        "pinTrustToServiceAccount": ("boolean", True),
+        "trustPolicyConditions": ("array<EksTrustCondition>", True),
+        "associations": ("map<EksAssociation>", True),
+        "targetRole": ("EksTargetRole", True),
     },
     "wid:index:AksFederatedIdentity": {
         "identity": ("ServiceIdentity", True),
@@ -113,7 +118,7 @@ COMMON_OUTPUTS = {
 OUTPUTS = {
     "wid:index:EksPodIdentity": {
         "roleArn": "string", "roleName": "string", "trustPolicy": "string", "associationId": "string",
-        **COMMON_OUTPUTS,
+        "targetRoleArn": "string", **COMMON_OUTPUTS,
     },
     "wid:index:AksFederatedIdentity": {
         "clientId": "string", "principalId": "string", "tenantId": "string", "identityId": "string",
@@ -122,7 +127,7 @@ OUTPUTS = {
     "wid:index:GkeWorkloadIdentity": {"gcpServiceAccountEmail": "string", "member": "string", **COMMON_OUTPUTS},
 }
 OPTIONAL_OUTPUTS = {  # may be absent: the rest are always set
-    "wid:index:EksPodIdentity": {"trustPolicy", "associationId"},
+    "wid:index:EksPodIdentity": {"trustPolicy", "associationId", "targetRoleArn"},
     "wid:index:AksFederatedIdentity": set(),
     "wid:index:GkeWorkloadIdentity": {"gcpServiceAccountEmail"},
 }
@@ -140,12 +145,27 @@ TYPES = {
     "wid:index:ExistingIdentity": {"name": ("string", False), "resourceGroupName": ("string", False)},
     "wid:index:AzureRoleAssignment": {"role": ("string", False), "scope": ("string", False)},
     "wid:index:GcpBinding": {"role": ("string", False), "resourceType": ("string", True), "resource": ("string", False)},
+    "wid:index:EksTrustCondition": {"test": ("string", True), "variable": ("string", True),
+                                    "values": ("array<string>", True)},
+    "wid:index:EksAssociation": {"clusterName": ("string", False)},
+    "wid:index:EksTargetRole": {
+        "provider": ("any", True),
+        "policyStatements": ("array<map<any>>", True),
+        "managedPolicyArns": ("array<string>", True),
+        "permissionsBoundary": ("string", False),
+        "roleName": ("string", True),
+        "rolePath": ("string", True),
+        "maxSessionDuration": ("integer", True),
+    },
 }
 REQUIRED_TYPE_PROPERTIES = {
     "wid:index:ServiceIdentity": ["namespace", "serviceAccount"],
     "wid:index:ExistingIdentity": ["name"],
     "wid:index:AzureRoleAssignment": ["role", "scope"],
     "wid:index:GcpBinding": ["resource", "resourceType", "role"],
+    "wid:index:EksTrustCondition": ["test", "values", "variable"],
+    "wid:index:EksAssociation": ["clusterName"],
+    "wid:index:EksTargetRole": [],
 }
 # Python class whose annotated fields (and their docstrings) each schema object comes from
 SOURCES = {
@@ -159,6 +179,9 @@ SOURCES = {
     ("wid:index:ExistingIdentity", "properties"): ExistingIdentity,
     ("wid:index:AzureRoleAssignment", "properties"): AzureRoleAssignment,
     ("wid:index:GcpBinding", "properties"): GcpBinding,
+    ("wid:index:EksTrustCondition", "properties"): EksTrustCondition,
+    ("wid:index:EksAssociation", "properties"): EksAssociation,
+    ("wid:index:EksTargetRole", "properties"): EksTargetRole,
 }
 
 # Cross-cloud federation and keyless CI (pulumi_wid.federation): a source is identity + oidc_issuer_url
@@ -309,7 +332,7 @@ def test_nested_types(generated):
     for token, expected in TYPES.items():
         assert types[token]["type"] == "object"
         assert {name: (kind(p), p.get("plain", False)) for name, p in types[token]["properties"].items()} == expected
-        assert types[token]["required"] == REQUIRED_TYPE_PROPERTIES[token]
+        assert types[token].get("required", []) == REQUIRED_TYPE_PROPERTIES[token]
 
 
 def test_service_identity_is_the_nested_type_of_every_component(generated):

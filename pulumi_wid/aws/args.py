@@ -24,6 +24,7 @@ from ..validation import (
     check_bool,
     check_choice,
     check_int_range,
+    check_pattern,
     check_str_list,
     is_unknown,
     refuse_for_mode,
@@ -37,10 +38,52 @@ from . import facts
 
 IRSA_ONLY = ("oidc_provider_arn", "oidc_issuer_url", "oidc_provider_arns", "oidc_issuer_urls",
              "irsa_subject_patterns", "sts_regional_endpoints", "token_expiration_seconds")
-POD_IDENTITY_ONLY = ("target_role_arn", "disable_session_tags", "session_policy_statements")
+POD_IDENTITY_ONLY = ("target_role_arn", "disable_session_tags", "session_policy_statements",
+                     "pin_trust_to_service_account", "trust_policy_conditions", "associations", "target_role")
 ROLE_ONLY = ("policy_statements", "managed_policy_arns", "permissions_boundary", "role_path",
-             "role_name", "max_session_duration", "target_role_arn")
+             "role_name", "max_session_duration", "target_role_arn",
+             "pin_trust_to_service_account", "trust_policy_conditions", "target_role")
 _CLUSTER_NAME = re.compile(r"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$")
+_ASSOCIATION_KEY = re.compile(r"^[a-z0-9](?:[-a-z0-9]{0,38}[a-z0-9])?$")
+
+
+class EksTrustCondition(TypedDict):
+    """One extra condition of the Pod Identity trust (the shape of Terraform eks-pod-identity's trust_policy_conditions)."""
+
+    test: str
+    """The IAM condition operator, e.g. "StringEquals", "ArnLike", "ForAnyValue:StringLike"."""
+    variable: str
+    """The condition key, e.g. "aws:SourceAccount" or "aws:RequestTag/kubernetes-namespace"."""
+    values: list[pulumi.Input[str]]
+    """The values the key is compared with (at least one)."""
+
+
+class EksAssociation(TypedDict):
+    """One more cluster whose ServiceAccount of the same namespace and name gets the role."""
+
+    cluster_name: pulumi.Input[str]
+    """Name of the EKS cluster (in the region of the component's aws provider) the association is made in."""
+
+
+class EksTargetRole(TypedDict):
+    """The target role a Pod Identity association chains into, created by the component."""
+
+    provider: NotRequired[Any]
+    """The pulumi_aws Provider of the target role's account; default: the component's aws provider (same account)."""
+    policy_statements: NotRequired[list[dict[str, Any]]]
+    """Inline IAM statements of the target role (what the workload may do in the target account)."""
+    managed_policy_arns: NotRequired[list[pulumi.Input[str]]]
+    """ARNs of managed policies (of the target account or AWS) to attach to the target role."""
+    permissions_boundary: NotRequired[pulumi.Input[str]]
+    """ARN of the policy that bounds the target role's permissions."""
+    role_name: NotRequired[str]
+    """Name of the target role; default "<namespace>-<name>-target", shortened with a stable hash past 64 characters."""
+    role_path: NotRequired[str]
+    """IAM path of the target role (default "/")."""
+    max_session_duration: NotRequired[int]
+    """Maximum session duration of the target role in seconds, 3600 to 43200."""
+
+
 # The smallest partition: a trust built with it is never longer than the deployed one, so a plain
 # issuer URL's trust can be size-checked before the account and partition are known.
 _SHORTEST_PARTITION, _ANY_ACCOUNT = "aws", "000000000000"
@@ -88,11 +131,19 @@ class EksPodIdentityArgs(TypedDict):
     sts_regional_endpoints: NotRequired[bool]
     """IRSA: annotate eks.amazonaws.com/sts-regional-endpoints so SDKs use the regional STS endpoint."""
     token_expiration_seconds: NotRequired[int]
-    """IRSA: eks.amazonaws.com/token-expiration of the projected token, 3600 to 86400."""
+    """IRSA: eks.amazonaws.com/token-expiration of the projected token, 600 to 86400 seconds (the EKS pod identity webhook's range)."""
     allow_wildcards: NotRequired[bool]
     """Accept "*" actions or resources, NotAction/NotResource, StringLike subjects and admin-class managed policies (default false)."""
     preset: NotRequired[dict[str, Any]]
     """An add-on preset: {"name": "external-dns", "parameters": {"hosted_zone_ids": [...]}} or what pulumi_wid.presets.aws.<add-on>(...) returns. Its statements go into customer managed policies of their own (split under 6,144 characters), its namespace and ServiceAccount fill in what identity leaves out."""
+    pin_trust_to_service_account: NotRequired[bool]
+    """Pod Identity: the trust lets pods.eks.amazonaws.com assume the role only with the session tags of this cluster (and those of associations), namespace and ServiceAccount, and aws:SourceAccount of the caller's account (StringEquals, as the EKS user guide shows). Needs session tags (refused with disable_session_tags). Default false: the guide's plain trust."""
+    trust_policy_conditions: NotRequired[list[EksTrustCondition]]
+    """Pod Identity: extra conditions of the role's trust statement (test, variable, values), as in Terraform's eks-pod-identity module."""
+    associations: NotRequired[dict[str, EksAssociation]]
+    """Pod Identity: more clusters for the same role, one association each, keyed by a short name (lower-case letters, digits, '-') that names the association resource."""
+    target_role: NotRequired[EksTargetRole]
+    """Pod Identity: create the target role too (in the account of its provider), trusting exactly this role for sts:AssumeRole and sts:TagSession; the association chains into it. Not with target_role_arn."""
 
 
 @dataclass
@@ -121,6 +172,24 @@ class EksSpec:
     placeholders: bool = False
     preset_name: "str | None" = None
     preset_policies: list = field(default_factory=list)  # [[(statement, type_wide), ...] per managed policy]
+    pin_trust: bool = False
+    trust_conditions: list = field(default_factory=list)
+    associations: list = field(default_factory=list)
+    """``(key, cluster name)`` of each association beyond ``cluster_name``'s."""
+    target_role: "TargetRoleSpec | None" = None
+
+
+@dataclass
+class TargetRoleSpec:
+    """The validated ``target_role``."""
+
+    role_name: str
+    role_path: str
+    provider: Any = None
+    statements: list = field(default_factory=list)
+    managed_policy_arns: list = field(default_factory=list)
+    permissions_boundary: Any = None
+    max_session_duration: "int | None" = None
 
 
 def eks_spec(args: Any, placeholders: bool = False) -> EksSpec:
@@ -264,19 +333,36 @@ def _cluster_name(args: Mapping[str, Any], mode: str) -> Any:
     return cluster_name  # its shape: _check_cluster_name, now or once it resolves
 
 
-def _managed_policy_arns(args: Mapping[str, Any], allow: bool, placeholders: bool) -> list:
-    managed = check_str_list("managed_policy_arns", args.get("managed_policy_arns") or [])
+def _check_named_cluster(where: str, cluster_name: Any, placeholders: bool) -> Any:
+    """``_check_cluster_name`` for a cluster named elsewhere than ``cluster_name`` (now, or once it resolves)."""
+    if not isinstance(cluster_name, str) and not is_unknown(cluster_name):
+        raise ValidationError(
+            where, cluster_name, "must be a string (or an Output of one)", "pass the cluster's name, e.g. cluster.name"
+        )
+
+    def check(name: Any) -> None:
+        try:
+            _check_cluster_name(name)
+        except ValidationError as error:
+            raise ValidationError(where, name, error.rule, error.fix) from None
+
+    return when_known(cluster_name, check, placeholders)
+
+
+def _managed_policy_arns(args: Mapping[str, Any], allow: bool, placeholders: bool, prefix: str = "") -> list:
+    key = f"{prefix}managed_policy_arns"
+    managed = check_str_list(key, args.get("managed_policy_arns") or [])
     managed = [
-        when_known(arn, lambda v, i=index: doc.check_managed_policy_arn(f"managed_policy_arns[{i}]", v, allow), placeholders)
+        when_known(arn, lambda v, i=index: doc.check_managed_policy_arn(f"{key}[{i}]", v, allow), placeholders)
         for index, arn in enumerate(managed)
     ]
     if len(managed) > facts.MAX_MANAGED_POLICIES:
-        raise ValidationError("managed_policy_arns", f"{len(managed)} policies", "IAM attaches at most 20 managed policies to a role (10 by default)")
+        raise ValidationError(key, f"{len(managed)} policies", "IAM attaches at most 20 managed policies to a role (10 by default)")
 
     def refuse(arns: list, first: int, second: int, later: bool = False) -> None:
         raise ValidationError(
-            f"managed_policy_arns[{second}]", arns[second],
-            f"is already attached by managed_policy_arns[{first}] (each policy attaches to a role once)",
+            f"{key}[{second}]", arns[second],
+            f"is already attached by {key}[{first}] (each policy attaches to a role once)",
             "list each managed policy once",
         )
 
@@ -306,6 +392,96 @@ def _pod_identity_spec(args: Mapping[str, Any], spec: EksSpec) -> None:
             "session_policy_statements", doc.permission_policy(_known_only(spec.session_policy)),
             facts.SESSION_POLICY_LIMIT, "this policy", "shorten the session policy (it can only narrow the role's permissions)",
         )
+    spec.pin_trust = check_bool("pin_trust_to_service_account", args.get("pin_trust_to_service_account", False))
+    if spec.pin_trust and tags_off is True:
+        raise ValidationError(
+            "pin_trust_to_service_account", True,
+            "pins the trust with the session tags EKS sets, and disable_session_tags turns them off: "
+            "no pod could assume the role",
+            "drop one of pin_trust_to_service_account and disable_session_tags",
+        )
+    conditions = args.get("trust_policy_conditions")
+    if conditions is not None:
+        spec.trust_conditions = doc.check_trust_conditions(
+            "trust_policy_conditions", conditions, tags_off is True, spec.pin_trust
+        )
+    _associations_spec(args, spec)
+    if args.get("target_role") is not None:
+        _target_role_spec(args, spec)
+
+
+def _associations_spec(args: Mapping[str, Any], spec: EksSpec) -> None:
+    """More clusters for the role: one association each, no cluster twice (Outputs once they resolve)."""
+    extra = _mapping("associations", args.get("associations") or {}, "e.g. {'eu': {'cluster_name': 'prod-eu'}}")
+    keys, names = [], []
+    for key, association in extra.items():
+        where = f"associations.{key}"
+        check_pattern("associations", key, _ASSOCIATION_KEY,
+                      "an association key is 1-40 lower-case letters, digits and '-' (it names the resource)", "e.g. 'eu-west'")
+        if not isinstance(association, Mapping):
+            raise ValidationError(where, association, "must be a dict with cluster_name", "e.g. {'cluster_name': 'prod-eu'}")
+        reject_unknown_keys(where, association, EksAssociation.__annotations__)
+        name = _check_named_cluster(f"{where}.cluster_name", require(association, "cluster_name", where), spec.placeholders)
+        keys.append(key)
+        names.append(name)
+    if not keys:
+        return
+    fields = ["cluster_name", *[f"associations.{key}.cluster_name" for key in keys]]
+
+    def refuse(values: list, first: int, second: int, later: bool = False) -> None:
+        raise ValidationError(
+            fields[second], values[second], f"names the same cluster as {fields[first]}: EKS allows one association "
+            "per ServiceAccount and cluster", "list each cluster once",
+        )
+
+    checked = unique([spec.cluster_name, *names], lambda name: name, refuse)
+    spec.cluster_name = checked[0]
+    spec.associations = list(zip(keys, checked[1:], strict=True))
+
+
+def _mapping(field_name: str, value: Any, example: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ValidationError(field_name, value, "must be a dict", example)
+    return value
+
+
+def _target_role_spec(args: Mapping[str, Any], spec: EksSpec) -> None:
+    target = _mapping("target_role", args["target_role"], "e.g. {'policy_statements': [...], 'provider': target_account}")
+    reject_unknown_keys("target_role", target, EksTargetRole.__annotations__)
+    if args.get("target_role_arn") is not None:
+        raise ValidationError(
+            "target_role", "(given)", "target_role creates the target role; target_role_arn names an existing one",
+            "give one of target_role and target_role_arn",
+        )
+    provider = target.get("provider")
+    if provider is not None and (not isinstance(provider, pulumi.ProviderResource) or provider.package != "aws"):
+        raise ValidationError(
+            "target_role.provider", provider, "must be a pulumi_aws Provider (of the target role's account)",
+            "pass aws.Provider('target', assume_role=...) or leave it out for the component's own account",
+        )
+    ident, ph = spec.identity, spec.placeholders
+    role_name = target.get("role_name")
+    if role_name is not None:
+        doc.check_role_name("target_role.role_name", role_name)
+    else:
+        role_name = doc.derive_role_name(ident.namespace, f"{ident.name}-target")
+    duration = target.get("max_session_duration")
+    if duration is not None:
+        check_int_range("target_role.max_session_duration", duration, *facts.SESSION_DURATION, " seconds")
+    statements = doc.normalize_statements("target_role.policy_statements", target.get("policy_statements"),
+                                          spec.allow_wildcards, ph)
+    spec.target_role = TargetRoleSpec(
+        role_name=role_name,
+        role_path=doc.check_role_path("target_role.role_path", target.get("role_path", "/")),
+        provider=provider,
+        statements=statements,
+        managed_policy_arns=_managed_policy_arns(target, spec.allow_wildcards, ph, "target_role."),
+        permissions_boundary=when_known(
+            target.get("permissions_boundary"),
+            lambda v: doc.check_managed_policy_arn("target_role.permissions_boundary", v, True), ph,
+        ),
+        max_session_duration=duration,
+    )
 
 
 def _has_irsa_source(args: Mapping[str, Any]) -> bool:

@@ -33,6 +33,8 @@ class EksPodIdentity(WidComponent):
     """The role's trust policy JSON (none when an existing role_arn is used)."""
     association_id: pulumi.Output[str | None]
     """Id of the EKS Pod Identity association (Pod Identity mode)."""
+    target_role_arn: pulumi.Output[str | None]
+    """ARN of the target role the association chains into (target_role or target_role_arn; none otherwise)."""
     service_account_name: pulumi.Output[str]
     """Name of the Kubernetes ServiceAccount."""
     namespace: pulumi.Output[str]
@@ -48,7 +50,9 @@ class EksPodIdentity(WidComponent):
         identity = spec.identity
 
         trust: Any = None
+        role: Any = None
         grants: list[pulumi.Resource] = []
+        target: list[pulumi.Resource] = []
         if spec.existing_role_arn is not None:
             role_arn = pulumi.Output.from_input(spec.existing_role_arn)
             role_name = role_arn.apply(lambda arn: doc.parse_role_arn("role_arn", arn, spec.placeholders)["name"])
@@ -66,43 +70,52 @@ class EksPodIdentity(WidComponent):
                 opts=self._child,
             )
             role_arn, role_name = role.arn, role.name
+            if spec.target_role is not None:
+                target = self._target_role(name, spec, role)
+                spec.target_role_arn = target[0].arn
             grants = self._grants(name, spec, role)
 
         cloud_annotations: dict[str, Any] = {}
-        association = None
+        associations: list[pulumi.Resource] = []
         if spec.mode == "pod_identity":
-            association = aws.eks.PodIdentityAssociation(
-                f"{name}-association",
-                cluster_name=spec.cluster_name,
-                namespace=identity.namespace,
-                service_account=identity.service_account,
-                role_arn=role_arn,
-                target_role_arn=spec.target_role_arn,
-                disable_session_tags=spec.disable_session_tags,
-                policy=_session_policy(spec),
-                tags=spec.tags or None,
-                opts=pulumi.ResourceOptions(parent=self, depends_on=grants),
-            )
+            clusters = [("", spec.cluster_name), *((f"-{key}", cluster) for key, cluster in spec.associations)]
+            associations = [
+                aws.eks.PodIdentityAssociation(
+                    f"{name}-association{suffix}",
+                    cluster_name=cluster,
+                    namespace=identity.namespace,
+                    service_account=identity.service_account,
+                    role_arn=role_arn,
+                    target_role_arn=spec.target_role_arn,
+                    disable_session_tags=spec.disable_session_tags,
+                    policy=_session_policy(spec),
+                    tags=spec.tags or None,
+                    opts=pulumi.ResourceOptions(parent=self, depends_on=[*grants, *target]),
+                )
+                for suffix, cluster in clusters
+            ]
         else:
             cloud_annotations[facts.ROLE_ARN_ANNOTATION] = role_arn
             cloud_annotations.update(spec.annotations_extra)
 
-        kubernetes.service_account(name, identity, cloud_annotations, self, depends_on=grants)
+        k8s_account = kubernetes.service_account(name, identity, cloud_annotations, self, depends_on=grants)
         self._finish(
             identity,
             {
                 "role_arn": role_arn,
                 "role_name": role_name,
                 "trust_policy": pulumi.Output.from_input(trust),
-                "association_id": association.association_id if association else None,
+                "association_id": associations[0].association_id if associations else None,
+                "target_role_arn": spec.target_role_arn,
             },
             cloud_annotations,
             kubernetes.pod_template_patch(identity.service_account),
+            ready=[role, *grants, *target, *associations, k8s_account],
         )
 
     def _trust_policy(self, spec: EksSpec) -> pulumi.Output[str]:
         if spec.mode == "pod_identity":
-            return pulumi.Output.from_input(doc.compact_json(doc.pod_identity_trust_policy()))
+            return self._pod_identity_trust(spec)
         ph = spec.placeholders
         sources: list[Any] = [
             pulumi.Output.from_input(arn).apply(lambda a: from_arn(a, ph)) if is_unknown(arn) else from_arn(arn, ph)
@@ -128,6 +141,64 @@ class EksPodIdentity(WidComponent):
             return doc.compact_json(trust)
 
         return pulumi.Output.all(*sources).apply(build)
+
+    def _pod_identity_trust(self, spec: EksSpec) -> pulumi.Output[str]:
+        """The EKS guide's trust; pinned to the clusters and ServiceAccount, plus trust_policy_conditions, when asked."""
+        if not spec.pin_trust and not spec.trust_conditions:
+            return pulumi.Output.from_input(doc.compact_json(doc.pod_identity_trust_policy()))
+        identity = spec.identity
+        clusters = [spec.cluster_name, *(cluster for _, cluster in spec.associations)]
+        where: list[Any] = []
+        if spec.pin_trust:  # the cluster ARN session tag: the caller's partition, region and account
+            where = [aws.get_partition_output(opts=self._invoke).partition,
+                     aws.get_region_output(opts=self._invoke).region,
+                     aws.get_caller_identity_output(opts=self._invoke).account_id, *clusters]
+
+        def build(values: list[Any]) -> str:
+            conditions, pinned = values[0], values[1:]
+            pins = None
+            if pinned:
+                partition, region, account, *names = pinned
+                arns = [doc.eks_cluster_arn(partition, region, account, cluster) for cluster in names]
+                pins = doc.pod_identity_pins(account, arns, identity.namespace, identity.service_account)
+            trust = doc.pod_identity_trust_policy(doc.trust_condition(pins, conditions))
+            doc.check_trust_size("trust_policy_conditions", trust)
+            return doc.compact_json(trust)
+
+        return pulumi.Output.all(pulumi.Output.from_input(spec.trust_conditions), *where).apply(build)
+
+    def _target_role(self, name: str, spec: EksSpec, role: aws.iam.Role) -> list[pulumi.Resource]:
+        """The target role (with its provider: the target account), trusting exactly ``role``, and its grants."""
+        target = spec.target_role
+        opts = pulumi.ResourceOptions(parent=self, provider=target.provider) if target.provider else self._child
+        target_role = aws.iam.Role(
+            f"{name}-target-role",
+            name=target.role_name,
+            path=target.role_path,
+            description=doc.target_role_description(spec.identity.namespace, spec.identity.service_account),
+            assume_role_policy=role.arn.apply(lambda arn: doc.compact_json(doc.target_role_trust_policy(arn))),
+            max_session_duration=target.max_session_duration,
+            permissions_boundary=target.permissions_boundary,
+            tags=spec.tags or None,
+            opts=opts,
+        )
+        made: list[pulumi.Resource] = [target_role]
+        if target.statements:
+            made.append(aws.iam.RolePolicy(
+                f"{name}-target-policy",
+                role=target_role.id,
+                name=target.role_name,
+                policy=_policy_json(target.statements, spec, "target_role.policy_statements",
+                                    facts.INLINE_POLICIES_LIMIT,
+                                    "move statements into managed policies (6,144 characters each) and attach them",
+                                    checked=len(target.statements)),
+                opts=opts,
+            ))
+        suffixes = _attachment_suffixes(target.managed_policy_arns)
+        for arn, suffix in zip(target.managed_policy_arns, suffixes, strict=True):
+            made.append(aws.iam.RolePolicyAttachment(f"{name}-target-managed-{suffix}", role=target_role.name,
+                                                     policy_arn=arn, opts=opts))
+        return made
 
     def _grants(self, name: str, spec: EksSpec, role: aws.iam.Role) -> list[pulumi.Resource]:
         grants: list[pulumi.Resource] = []

@@ -21,6 +21,8 @@ from ..validation import (
     check_str,
     check_str_list,
     is_unknown,
+    reject_unknown_keys,
+    require,
     short_hash,
 )
 from . import knowledge  # the IAM database loads on first use, not at import
@@ -35,6 +37,7 @@ from .facts import (  # noqa: F401 - INLINE_POLICIES_LIMIT re-exported
     POD_IDENTITY_ACTIONS,
     POD_IDENTITY_PRINCIPAL,
     POLICY_VERSION,
+    SESSION_TAGS,
     TAG_KEY_MAX,
     TAG_RESERVED_PREFIX,
     TAG_SYMBOLS,
@@ -220,16 +223,127 @@ def check_managed_policy_size(field: str, document: Any) -> int:
 
 
 # -- trust policies ---------------------------------------------------------
-def pod_identity_trust_policy() -> dict[str, Any]:
-    """The trust EKS Pod Identity needs: the pods service may assume and tag the session."""
+def pod_identity_trust_policy(condition: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The trust EKS Pod Identity needs: the pods service may assume and tag the session.
+
+    ``condition`` (a Condition block, see ``trust_condition``) narrows it; without one the
+    document is the EKS user guide's plain trust.
+    """
+    statement: dict[str, Any] = {
+        "Effect": "Allow",
+        "Principal": {"Service": POD_IDENTITY_PRINCIPAL},
+        "Action": list(POD_IDENTITY_ACTIONS),
+    }
+    if condition:
+        statement["Condition"] = {operator: dict(block) for operator, block in condition.items()}
+    return {"Version": POLICY_VERSION, "Statement": [statement]}
+
+
+# Pod Identity pinning: the session tags EKS sets on every role session (EKS user guide,
+# "Create IAM role with trust policy required by EKS Pod Identity", Setting Conditions,
+# and "Enable or disable session tags"), and the cluster's account as aws:SourceAccount.
+PIN_SOURCE_ACCOUNT = "aws:SourceAccount"
+PIN_CLUSTER_ARN = "aws:RequestTag/eks-cluster-arn"
+PIN_NAMESPACE = "aws:RequestTag/kubernetes-namespace"
+PIN_SERVICE_ACCOUNT = "aws:RequestTag/kubernetes-service-account"
+PIN_KEYS = (PIN_SOURCE_ACCOUNT, PIN_CLUSTER_ARN, PIN_NAMESPACE, PIN_SERVICE_ACCOUNT)
+
+# IAM condition operators (IAM User Guide, "IAM JSON policy elements: Condition operators").
+CONDITION_OPERATOR = re.compile(
+    r"^(?:(?:ForAnyValue|ForAllValues):)?(?:(?:String(?:Not)?Equals(?:IgnoreCase)?|String(?:Not)?Like"
+    r"|Numeric(?:Not)?Equals|Numeric(?:Less|Greater)Than(?:Equals)?|Date(?:Not)?Equals"
+    r"|Date(?:Less|Greater)Than(?:Equals)?|Bool|BinaryEquals|(?:Not)?IpAddress|Arn(?:Not)?(?:Equals|Like))"
+    r"(?:IfExists)?|Null)$"
+)
+CONDITION_KEY = re.compile(r"^[A-Za-z0-9-]+:\S+$")
+_REQUEST_TAG = re.compile(r"^aws:RequestTag/(?P<tag>.+)$", re.IGNORECASE)
+
+
+def eks_cluster_arn(partition: str, region: str, account: str, cluster_name: str) -> str:
+    """``arn:<partition>:eks:<region>:<account>:cluster/<name>``, the eks-cluster-arn session tag."""
+    return f"arn:{partition}:eks:{region}:{account}:cluster/{cluster_name}"
+
+
+def pod_identity_pins(account: str, cluster_arns: Sequence[str], namespace: str, service_account: str) -> dict[str, Any]:
+    """The Condition block that pins a Pod Identity trust to these clusters and one ServiceAccount."""
+    return {
+        "StringEquals": {
+            PIN_SOURCE_ACCOUNT: account,
+            PIN_CLUSTER_ARN: _one_or_list(list(cluster_arns)),
+            PIN_NAMESPACE: namespace,
+            PIN_SERVICE_ACCOUNT: service_account,
+        }
+    }
+
+
+def trust_condition(pins: Mapping[str, Any] | None, extra: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """``pins`` with the checked ``trust_policy_conditions`` added, in the order given."""
+    condition: dict[str, Any] = {operator: dict(block) for operator, block in (pins or {}).items()}
+    for item in extra:
+        condition.setdefault(item["test"], {})[item["variable"]] = list(item["values"])
+    return condition
+
+
+def check_trust_conditions(field: str, conditions: Any, session_tags_off: bool, pinned: bool) -> list[dict[str, Any]]:
+    """Check ``trust_policy_conditions`` (Terraform eks-pod-identity's shape: test, variable, values).
+
+    Refused: an unknown operator or key shape, no values, the same operator and key twice,
+    a key that ``pin_trust_to_service_account`` already sets, and a session-tag key that can
+    never match (session tags disabled, or a tag EKS Pod Identity does not set).
+    """
+    items = check_str_list(field, conditions)
+    result: list[dict[str, Any]] = []
+    taken = {("StringEquals", key.lower()): "pin_trust_to_service_account" for key in PIN_KEYS} if pinned else {}
+    for index, item in enumerate(items):
+        where = f"{field}[{index}]"
+        if not isinstance(item, Mapping):
+            raise ValidationError(where, item, "must be a dict with test, variable and values",
+                                  "e.g. {'test': 'StringEquals', 'variable': 'aws:SourceAccount', 'values': ['123456789012']}")
+        reject_unknown_keys(where, item, ("test", "variable", "values"))
+        test = check_pattern(f"{where}.test", require(item, "test", where), CONDITION_OPERATOR,
+                             "is not an IAM condition operator", "e.g. 'StringEquals', 'ArnLike', 'ForAnyValue:StringLike'")
+        variable = check_pattern(f"{where}.variable", require(item, "variable", where), CONDITION_KEY,
+                                 "an IAM condition key is '<service>:<key>'", "e.g. 'aws:SourceAccount'")
+        values = check_str_list(f"{where}.values", require(item, "values", where))
+        if not values:
+            raise ValidationError(f"{where}.values", values, "lists no value", "give at least one value")
+        for position, value in enumerate(values):
+            if not isinstance(value, str) and not is_unknown(value):
+                raise ValidationError(f"{where}.values[{position}]", value, "a condition value is a string (or an Output of one)")
+        tag = _REQUEST_TAG.fullmatch(variable)
+        if tag and session_tags_off:
+            raise ValidationError(
+                f"{where}.variable", variable,
+                "with disable_session_tags EKS Pod Identity sets no session tags: this condition never matches",
+                "drop the condition, or keep the session tags",
+            )
+        positive = not ("Not" in test or test.endswith("IfExists") or test == "Null")
+        if tag and positive and tag["tag"].lower() not in SESSION_TAGS:  # condition keys are case-insensitive
+            raise ValidationError(
+                f"{where}.variable", variable,
+                f"EKS Pod Identity sets only the session tags {', '.join(SESSION_TAGS)}: this condition never "
+                "matches and no pod can assume the role",
+                "use one of those tags",
+            )
+        by = taken.get((test, variable.lower()))  # IAM condition keys are case-insensitive
+        if by is not None:
+            raise ValidationError(f"{where}.variable", variable, f"{test} on this key is already set by {by}",
+                                  "give each operator and key once (list several values in one condition)")
+        taken[(test, variable.lower())] = where
+        result.append({"test": test, "variable": variable, "values": list(values)})
+    return result
+
+
+def target_role_trust_policy(association_role_arn: str) -> dict[str, Any]:
+    """The target role's trust: exactly the association role, for sts:AssumeRole and sts:TagSession.
+
+    EKS Pod Identity assumes the association role, then the target role with the session
+    tags (EKS user guide, "Access AWS resources using EKS Pod Identity target IAM roles").
+    """
     return {
         "Version": POLICY_VERSION,
         "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": POD_IDENTITY_PRINCIPAL},
-                "Action": list(POD_IDENTITY_ACTIONS),
-            }
+            {"Effect": "Allow", "Principal": {"AWS": association_role_arn}, "Action": list(POD_IDENTITY_ACTIONS)}
         ],
     }
 
@@ -554,3 +668,8 @@ def _one_or_list(values: Sequence[str]) -> Any:
 def role_description(namespace: str, service_account: str, cluster: str | None = None) -> str:
     where = f" in cluster {cluster}" if cluster else ""
     return f"Workload identity for Kubernetes ServiceAccount {namespace}/{service_account}{where} (pulumi-wid)"
+
+
+def target_role_description(namespace: str, service_account: str) -> str:
+    return (f"Workload identity for Kubernetes ServiceAccount {namespace}/{service_account} through EKS Pod "
+            "Identity role chaining (pulumi-wid)")

@@ -44,10 +44,16 @@ TAG_SYMBOLS = "_.:/=+-@"
 TAG_RESERVED_PREFIX = "aws:"
 MAX_MANAGED_POLICIES = 20
 SESSION_DURATION = (3600, 43200)
-TOKEN_EXPIRATION = (3600, 86400)
+# IRSA projected-token lifetime the EKS pod identity webhook honours: MinTokenExpiration
+# 600 ("10mins is min for kube-apiserver") and MaxTokenExpiration 86400 in
+# aws/amazon-eks-pod-identity-webhook pkg/constants.go (it raises a lower value to 600).
+TOKEN_EXPIRATION = (600, 86400)
 
 # AWS managed policies that grant (nearly) everything: refused like "*" actions.
 BROAD_MANAGED_POLICIES = ("AdministratorAccess", "PowerUserAccess", "IAMFullAccess")
+
+# The add-on Pod Identity needs in every cluster (EKS user guide, "Set up the Amazon EKS Pod Identity Agent")
+POD_IDENTITY_AGENT_ADDON = "eks-pod-identity-agent"
 
 # Type tokens
 ROLE = "aws:iam/role:Role"
@@ -59,6 +65,7 @@ GROUP_POLICY = "aws:iam/groupPolicy:GroupPolicy"
 OIDC_PROVIDER = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
 POD_IDENTITY_ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
 EKS_CLUSTER = "aws:eks/cluster:Cluster"
+EKS_ADDON = "aws:eks/addon:Addon"
 ACCESS_KEY = "aws:iam/accessKey:AccessKey"
 SERVICE_SPECIFIC_CREDENTIAL = "aws:iam/serviceSpecificCredential:ServiceSpecificCredential"
 GET_CALLER_IDENTITY = "aws:index/getCallerIdentity:getCallerIdentity"

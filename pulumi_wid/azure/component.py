@@ -103,7 +103,7 @@ class AksFederatedIdentity(WidComponent):
             annotations[facts.TENANT_ID_ANNOTATION] = spec.tenant_id
         if spec.token_expiration_seconds is not None:
             annotations[facts.TOKEN_EXPIRATION_ANNOTATION] = str(spec.token_expiration_seconds)
-        kubernetes.service_account(name, identity, annotations, self, depends_on=[*credentials, *grants])
+        k8s_account = kubernetes.service_account(name, identity, annotations, self, depends_on=[*credentials, *grants])
         self._finish(
             identity,
             {
@@ -115,6 +115,7 @@ class AksFederatedIdentity(WidComponent):
             },
             annotations,
             kubernetes.pod_template_patch(identity.service_account, labels={facts.USE_LABEL: "true"}),
+            ready=[*credentials, *grants, k8s_account],
         )
 
     def _role_assignments(self, name: str, spec: AksSpec, principal_id: pulumi.Output[str]) -> list[pulumi.Resource]:

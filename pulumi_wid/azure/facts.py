@@ -28,6 +28,8 @@ USE_LABEL = "azure.workload.identity/use"
 # Every ServiceAccount key under this prefix is the webhook's (Azure/azure-workload-identity
 # docs/book/src/topics/service-account-labels-and-annotations.md): the component owns them.
 OWNED_PREFIX = "azure.workload.identity/"
+# The azure-workload-identity webhook accepts MinServiceAccountTokenExpiration 3600 to
+# MaxServiceAccountTokenExpiration 86400 (Azure/azure-workload-identity pkg/webhook/consts.go).
 TOKEN_EXPIRATION = (3600, 86400)
 
 # Names and limits

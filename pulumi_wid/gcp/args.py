@@ -64,7 +64,7 @@ class GkeWorkloadIdentityArgs(TypedDict):
     gsa_project: NotRequired[pulumi.Input[str]]
     """Service-account mode: project id where the GSA is created (default: project). The workload pool stays the cluster's."""
     account_id: NotRequired[str]
-    """Service-account mode: the GSA's account id (6-30 chars, [a-z][-a-z0-9]*[a-z0-9]); default derived from identity.name, shortened with a stable hash when needed."""
+    """Service-account mode: the GSA's account id (6-30 chars, [a-z][-a-z0-9]*[a-z0-9]); default "<namespace>-<name>" (identity.name), shortened with a stable hash of both when it is no valid id."""
     existing_service_account_email: NotRequired[pulumi.Input[str]]
     """Service-account mode: bind this existing GSA instead of creating one (the grants are still made for it)."""
     roles: NotRequired[list[pulumi.Input[str]]]
@@ -172,7 +172,7 @@ def _service_account_spec(args: Mapping[str, Any], spec: GkeSpec) -> None:
             raise ValidationError("account_id", "<Output>", "must be a plain string (it names the GSA)")
         m.check_account_id("account_id", account_id)
     else:
-        account_id = m.derive_account_id(identity.name)
+        account_id = m.default_account_id(identity.namespace, identity.name)
     spec.account_id = account_id
     gsa_project = args.get("gsa_project")
     spec.gsa_project = (

@@ -91,7 +91,7 @@ class GkeWorkloadIdentity(WidComponent):
             if warning:
                 pulumi.log.warn(warning, resource=self)
         grants = [self._grant(name, grant, member) for grant in spec.grants]
-        kubernetes.service_account(name, identity, cloud_annotations, self, depends_on=[*trust, *grants])
+        k8s_account = kubernetes.service_account(name, identity, cloud_annotations, self, depends_on=[*trust, *grants])
 
         selector = None if spec.autopilot else {facts.GKE_METADATA_SELECTOR: "true"}
         self._finish(
@@ -99,6 +99,7 @@ class GkeWorkloadIdentity(WidComponent):
             {"gcp_service_account_email": email, "member": member},
             cloud_annotations,
             kubernetes.pod_template_patch(identity.service_account, node_selector=selector),
+            ready=[*trust, *grants, k8s_account],
         )
 
     def _grant(self, name: str, grant: GrantSpec, member: Any) -> pulumi.Resource:

@@ -166,22 +166,58 @@ def derive_account_id(name: str) -> str:
     """
     if ACCOUNT_ID.fullmatch(name):
         return name
-    digest = short_hash(name, size=6)
-    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return _hashed_account_id(name, short_hash(name, size=6))
+
+
+def default_account_id(namespace: str, name: str) -> str:
+    """The default GSA ``account_id``: ``<namespace>-<name>`` when that is a valid id (6-30).
+
+    A GSA id is unique per project, and one project often holds several namespaces with
+    the same ServiceAccount name (``payments/api``, ``orders/api``): the namespace is part
+    of the id, as it is of the default AWS role name. Otherwise the text is sanitized,
+    cut and suffixed with 6 hex characters of the sha256 of namespace and name, so the
+    id is stable and two identities that cut alike still differ.
+    """
+    base = f"{namespace}-{name}"
+    if ACCOUNT_ID.fullmatch(base):
+        return base
+    return _hashed_account_id(base, short_hash(namespace, name, size=6))
+
+
+def _hashed_account_id(text: str, digest: str) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     if not base[:1].isalpha():
         base = f"wi-{base}".rstrip("-")
     base = base[: 30 - len(digest) - 1].rstrip("-")
     return f"{base}-{digest}"
 
 
+def _fit(text: str, room: int) -> str:
+    """``text`` when it fits ``room`` characters, else cut with ``~`` and 6 hex of its hash (stable, distinct)."""
+    if len(text) <= room:
+        return text
+    return f"{text[: room - 7]}~{short_hash(text, size=6)}"
+
+
+_DISPLAY_PREFIX = "GKE workload "
+_DESCRIPTION_PREFIX = "Workload identity of Kubernetes ServiceAccount "
+_DESCRIPTION_SUFFIX = " (pulumi-wid)"
+
+
 def display_name(namespace: str, service_account: str) -> str:
-    text = f"GKE workload {namespace}/{service_account}"
-    return text if len(text) <= DISPLAY_NAME_LIMIT else text[: DISPLAY_NAME_LIMIT - 3] + "..."
+    """``GKE workload <ns>/<sa>``, the ServiceAccount part shortened to GCP's 100 characters."""
+    return _DISPLAY_PREFIX + _fit(f"{namespace}/{service_account}", DISPLAY_NAME_LIMIT - len(_DISPLAY_PREFIX))
 
 
 def description(namespace: str, service_account: str, tags: Mapping[str, str] | None = None) -> str:
-    """The GSA description; GCP service accounts have no labels, so tags are listed here."""
-    text = f"Workload identity of Kubernetes ServiceAccount {namespace}/{service_account} (pulumi-wid)"
+    """The GSA description; GCP service accounts have no labels, so tags are listed here.
+
+    The ServiceAccount part is shortened so that the text without tags always fits
+    GCP's 256 bytes (namespaces and ServiceAccount names are ASCII); only tags can make
+    it too long (``check_description``).
+    """
+    room = DESCRIPTION_LIMIT - len(_DESCRIPTION_PREFIX) - len(_DESCRIPTION_SUFFIX)
+    text = _DESCRIPTION_PREFIX + _fit(f"{namespace}/{service_account}", room) + _DESCRIPTION_SUFFIX
     if tags:
         text += "; tags: " + ", ".join(f"{k}={v}" for k, v in sorted(tags.items()))
     return text

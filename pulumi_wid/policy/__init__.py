@@ -30,6 +30,7 @@ Mandatory (block the deployment):
 Advisory (reported, not blocking):
 
 - ``wid-pod-identity-trust-tag-session``: a Pod Identity trust allows ``sts:TagSession``;
+- ``wid-pod-identity-trust-session-tags``: a Pod Identity trust requires only the session tags EKS sets;
 - ``wid-gcp-no-basic-roles``: no ``roles/owner``, ``roles/editor``, ``roles/viewer``;
 - ``wid-azure-no-owner-contributor``: no Owner or Contributor role assignments;
 - ``wid-iam-no-wildcards``: no ``"*"`` in IAM statement actions, nor a ``"*"``

@@ -34,6 +34,7 @@ BROAD_AZURE_ROLES = {OWNER_GUID: "Owner", CONTRIBUTOR_GUID: "Contributor"}
 POD_IDENTITY_SERVICE = aws.POD_IDENTITY_PRINCIPAL
 EKS_OIDC_MARKER = aws.EKS_OIDC_MARKER
 SA_PREFIX = "system:serviceaccount:"
+_SESSION_TAGS_LOWER = frozenset(tag.lower() for tag in aws.SESSION_TAGS)  # condition keys are case-insensitive
 
 _DNS_LABEL = r"[a-z0-9](?:[-a-z0-9]*[a-z0-9])?"
 _DNS_SUBDOMAIN = rf"{_DNS_LABEL}(?:\.{_DNS_LABEL})*"
@@ -368,6 +369,30 @@ def check_pod_identity_tag_session(resource_type: str, props: Mapping[str, Any])
     return messages
 
 
+def check_pod_identity_session_tags(resource_type: str, props: Mapping[str, Any]) -> list[str]:
+    """A Pod Identity trust that requires a request tag EKS never sets: no pod can assume the role.
+
+    The session tags pinned by ``pin_trust_to_service_account`` (eks-cluster-arn,
+    kubernetes-namespace, ...) are the ones EKS sets, so a pinned trust passes.
+    """
+    messages = []
+    for where, doc in _documents(TRUST_DOCUMENTS, resource_type, props):
+        for index, statement in enumerate(statements(doc)):
+            if statement.get("Effect") != "Allow" or POD_IDENTITY_SERVICE not in _services(statement):
+                continue
+            for operator, key, _values in _conditions(statement):
+                if not key.startswith("aws:requesttag/") or not _pins(operator):
+                    continue
+                tag = key[len("aws:requesttag/"):]
+                if tag not in _SESSION_TAGS_LOWER:
+                    messages.append(
+                        f"{where} Statement[{index}] requires the request tag {tag!r} ({operator}), which EKS Pod "
+                        f"Identity never sets: no pod can assume this role. Fix: condition on the session tags "
+                        f"EKS sets ({', '.join(aws.SESSION_TAGS)}), e.g. with pin_trust_to_service_account=True."
+                    )
+    return messages
+
+
 def check_gcp_basic_roles(resource_type: str, props: Mapping[str, Any]) -> list[str]:
     return [
         f"{role} is a basic role ({where}): it grants thousands of permissions on everything in the "
@@ -481,6 +506,14 @@ RULES: tuple[Rule, ...] = (
         ADVISORY,
         check_pod_identity_tag_session,
         'Use "Action": ["sts:AssumeRole", "sts:TagSession"] for the pods.eks.amazonaws.com principal.',
+    ),
+    Rule(
+        "wid-pod-identity-trust-session-tags",
+        "An EKS Pod Identity trust may require only the session tags EKS sets (eks-cluster-arn, "
+        "eks-cluster-name, kubernetes-namespace, kubernetes-service-account, kubernetes-pod-name, kubernetes-pod-uid).",
+        ADVISORY,
+        check_pod_identity_session_tags,
+        "Condition on aws:RequestTag/<one of those tags>, or use pin_trust_to_service_account=True.",
     ),
     Rule(
         "wid-gcp-no-basic-roles",

@@ -52,3 +52,22 @@ def test_placeholders_only_in_placeholder_mode():
     with pytest.raises(ValidationError, match="IAM role ARN"):
         eks_spec({"identity": IDENTITY, "cluster_name": "prod", "role_arn": arn})
     assert eks_spec({"identity": IDENTITY, "cluster_name": "prod", "role_arn": arn}, placeholders=True).existing_role_arn == arn
+
+
+IRSA = {"identity": IDENTITY, "mode": "irsa",
+        "oidc_provider_arn": "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC"}
+
+
+@pytest.mark.parametrize("seconds", [600, 3599, 86400])
+def test_irsa_token_expiration_takes_the_eks_webhooks_range(seconds):
+    # GIVEN a token lifetime inside the EKS pod identity webhook's 600-86400
+    # WHEN validated THEN it is annotated as given
+    spec = eks_spec({**IRSA, "token_expiration_seconds": seconds})
+    assert spec.annotations_extra == {"eks.amazonaws.com/token-expiration": str(seconds)}
+
+
+@pytest.mark.parametrize("seconds", [599, 0, 86401])
+def test_irsa_token_expiration_outside_the_webhooks_range_is_refused(seconds):
+    with pytest.raises(ValidationError, match="600 to 86400") as err:
+        eks_spec({**IRSA, "token_expiration_seconds": seconds})
+    assert err.value.field == "token_expiration_seconds"

@@ -46,3 +46,14 @@ def test_placeholder_scopes_only_in_placeholder_mode():
     with pytest.raises(ValidationError, match="ARM scope"):
         aks_spec(args)
     assert aks_spec(args, placeholders=True).role_assignments[0].known[1].subscription.startswith("<")
+
+
+@pytest.mark.parametrize("seconds, ok", [(3599, False), (3600, True), (86400, True), (86401, False), (600, False)])
+def test_token_expiration_takes_the_azure_webhooks_range(seconds, ok):
+    # the azure-workload-identity webhook: 3600-86400 (not the EKS webhook's 600)
+    args = base(token_expiration_seconds=seconds)
+    if ok:
+        assert aks_spec(args).token_expiration_seconds == seconds
+    else:
+        with pytest.raises(ValidationError, match="3600 to 86400"):
+            aks_spec(args)

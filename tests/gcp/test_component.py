@@ -44,12 +44,12 @@ def test_service_account_mode_end_to_end(wid_mocks):
     account = wid_mocks.one(ACCOUNT)
     assert account.name == "api-gsa"
     assert account.inputs == {
-        "accountId": "payments-api",
+        "accountId": "apps-payments-api",
         "project": "my-project",
         "displayName": "GKE workload apps/api",
         "description": "Workload identity of Kubernetes ServiceAccount apps/api (pulumi-wid)",
     }
-    email = "payments-api@my-project.iam.gserviceaccount.com"
+    email = "apps-payments-api@my-project.iam.gserviceaccount.com"
     wi = wid_mocks.one(WI_USER)
     assert wi.name == "api-workload-identity-user"
     assert wi.inputs == {
@@ -88,7 +88,7 @@ def test_gsa_in_another_project_keeps_the_clusters_pool(wid_mocks):
     out = build(wid_mocks, {"identity": identity(name="payments-api"), "project": "cluster-project",
                             "gsa_project": "identity-project"})
     assert wid_mocks.one(ACCOUNT).inputs["project"] == "identity-project"
-    email = "payments-api@identity-project.iam.gserviceaccount.com"
+    email = "apps-payments-api@identity-project.iam.gserviceaccount.com"
     assert wid_mocks.one(WI_USER).inputs == {
         "serviceAccountId": f"projects/identity-project/serviceAccounts/{email}",
         "role": "roles/iam.workloadIdentityUser",
@@ -101,7 +101,7 @@ def test_gsa_in_another_project_keeps_the_clusters_pool(wid_mocks):
 def test_derived_account_id_for_short_and_dotted_names(wid_mocks):
     build(wid_mocks, {"identity": identity(service_account="api.v1"), "project": "my-project"})
     account_id = wid_mocks.one(ACCOUNT).inputs["accountId"]
-    assert account_id.startswith("api-v1-") and 6 <= len(account_id) <= 30
+    assert account_id.startswith("apps-api-v1-") and 6 <= len(account_id) <= 30
     assert wid_mocks.one(WI_USER).inputs["member"] == "serviceAccount:my-project.svc.id.goog[apps/api.v1]"
 
 
@@ -178,7 +178,7 @@ def test_every_binding_kind_and_its_inputs(wid_mocks):
     build(wid_mocks, {"identity": identity(name="payments-api"), "project": "my-project",
                       "bindings": [{"role": "roles/browser",
                                     "resource_type": kind, "resource": res} for kind, res, _, _ in bindings]})
-    member = "serviceAccount:payments-api@my-project.iam.gserviceaccount.com"
+    member = "serviceAccount:apps-payments-api@my-project.iam.gserviceaccount.com"
     sa = wid_mocks.one(SA)
     for _kind, _res, token, target in bindings:
         record = wid_mocks.one(token)
@@ -221,7 +221,7 @@ def test_patch_and_none_modes(wid_mocks):
     assert SA not in wid_mocks.types()
     patch = wid_mocks.one(SA_PATCH)
     assert patch.inputs["metadata"]["annotations"] == {
-        "iam.gke.io/gcp-service-account": "payments-api@my-project.iam.gserviceaccount.com"}
+        "iam.gke.io/gcp-service-account": "apps-payments-api@my-project.iam.gserviceaccount.com"}
     assert wid_mocks.one(WI_USER).urn in patch.depends_on
 
 
@@ -230,7 +230,7 @@ def test_none_mode_creates_nothing_in_kubernetes(wid_mocks):
                             "project": "my-project"})
     assert not [t for t in wid_mocks.types() if t.startswith("kubernetes:")]
     assert out["service_account_annotations"] == {
-        "iam.gke.io/gcp-service-account": "payments-api@my-project.iam.gserviceaccount.com"}
+        "iam.gke.io/gcp-service-account": "apps-payments-api@my-project.iam.gserviceaccount.com"}
 
 
 def test_tags_go_into_the_description(wid_mocks):
@@ -268,7 +268,7 @@ def test_output_valued_inputs(wid_mocks):
         return c.member
 
     member = wid_mocks.run(program)
-    assert member == "serviceAccount:api-14c252@my-project.iam.gserviceaccount.com"
+    assert member == "serviceAccount:apps-api@my-project.iam.gserviceaccount.com"
     secret = wid_mocks.one("gcp:secretmanager/secretIamMember:SecretIamMember")
     assert secret.inputs == {"secretId": "db", "project": "other-proj", "role": "roles/secretmanager.secretAccessor",
                              "member": member}
@@ -320,11 +320,11 @@ BAD = [
     ({"account_id": "a" * 31}, "account_id", "service account id"),
     ({"account_id": "Payments_API"}, "account_id", "service account id"),
     ({"existing_service_account_email": "payments@my-project"}, "existing_service_account_email", "email"),
-    ({"existing_service_account_email": "serviceAccount:payments-api@my-project.iam.gserviceaccount.com"},
+    ({"existing_service_account_email": "serviceAccount:apps-payments-api@my-project.iam.gserviceaccount.com"},
      "existing_service_account_email", "email"),
-    ({"existing_service_account_email": "payments-api@my-project.iam.gserviceaccount.com", "account_id": "payments-api"},
+    ({"existing_service_account_email": "apps-payments-api@my-project.iam.gserviceaccount.com", "account_id": "payments-api"},
      "account_id", "does not create"),
-    ({"existing_service_account_email": "payments-api@my-project.iam.gserviceaccount.com", "gsa_project": "other-proj"},
+    ({"existing_service_account_email": "apps-payments-api@my-project.iam.gserviceaccount.com", "gsa_project": "other-proj"},
      "gsa_project", "does not create"),
     ({"project": "My Project"}, "project", "6-30"),
     ({"project": "123456789012"}, "project", "project number, not a project id"),
@@ -335,7 +335,7 @@ BAD = [
     ({"mode": "direct", "project_number": "1234", "account_id": "payments-api"}, "account_id", "mode='service_account'"),
     ({"mode": "direct", "project_number": "1234", "gsa_project": "other-proj"}, "gsa_project", "mode='service_account'"),
     ({"mode": "direct", "project_number": "1234",
-      "existing_service_account_email": "payments-api@my-project.iam.gserviceaccount.com"},
+      "existing_service_account_email": "apps-payments-api@my-project.iam.gserviceaccount.com"},
      "existing_service_account_email", "mode='service_account'"),
     ({"project_number": "1234"}, "project_number", "mode='direct'"),
     ({"mode": "gsa"}, "mode", "one of"),
