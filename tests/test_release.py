@@ -103,3 +103,29 @@ def test_sdist_holds_the_license_and_readme(dist):
         names = set(archive.getnames())
     for name in ("LICENSE", "README.md", "pyproject.toml", "pulumi_wid/__init__.py", "pulumi_wid/py.typed"):
         assert prefix + name in names, name
+
+
+@pytest.mark.parametrize("example,extra", [("aws-eks", "aws"), ("azure-aks", "azure"), ("gcp-gke", "gcp")])
+def test_examples_install_the_checkout_with_the_package_ranges(example, extra):
+    # GIVEN an example's requirements.txt (pip runs it in the example's folder)
+    lines = [line for line in (ROOT / "examples" / example / "requirements.txt").read_text().splitlines()
+             if line and not line.startswith("#")]
+    # THEN pulumi-wid comes from this checkout, with the cloud's extra, and pulumi has the package's range
+    assert lines[0] == f"../..[{extra}]"
+    assert (ROOT / "examples" / example / "../../pyproject.toml").resolve() == ROOT / "pyproject.toml"
+    pulumi_range = next(d for d in _project()["dependencies"] if d.startswith("pulumi>"))
+    assert pulumi_range in lines
+    assert not any(line.startswith("pulumi-wid") for line in lines)  # not on PyPI yet: it could not install
+
+
+def _project() -> dict:
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+
+
+def test_changelog_keeps_a_changelog():
+    text = (ROOT / "CHANGELOG.md").read_text()
+    assert text.startswith("# Changelog\n")
+    assert "https://keepachangelog.com/en/1.1.0/" in text and "https://semver.org/spec/v2.0.0.html" in text
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    assert headings[0] == "## [Unreleased]"
