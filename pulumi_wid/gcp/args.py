@@ -61,7 +61,7 @@ class GkeWorkloadIdentityArgs(TypedDict):
     gsa_project: NotRequired[pulumi.Input[str]]
     """Service-account mode: project id where the GSA is created (default: project). The workload pool stays the cluster's."""
     account_id: NotRequired[str]
-    """Service-account mode: the GSA's account id (6-30 chars, [a-z][-a-z0-9]*[a-z0-9]); default derived from identity.name, shortened with a stable hash when needed."""
+    """Service-account mode: the GSA's account id (6-30 chars, `[a-z][-a-z0-9]*[a-z0-9]`); default derived from identity.name, shortened with a stable hash when needed."""
     existing_service_account_email: NotRequired[pulumi.Input[str]]
     """Service-account mode: bind this existing GSA instead of creating one (the grants are still made for it)."""
     roles: NotRequired[list[pulumi.Input[str]]]
