@@ -389,7 +389,7 @@ def next_steps(rows: list[SummaryRow], directory: str) -> list[str]:
     verdicts = {r.verdict for r in rows}
     if not rows:
         return ["Next: this stack creates no workload identity; add an EksPodIdentity, AksFederatedIdentity "
-                "or GkeWorkloadIdentity (see the README)."]
+                "or GkeWorkloadIdentity (see docs/index.md)."]
     if "FAIL" in verdicts:
         return [f"Next: `pulumi-wid verify {directory}` shows which link of each FAIL chain is wrong and why; "
                 "fix it before `pulumi up`."]
