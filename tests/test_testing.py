@@ -43,12 +43,12 @@ def test_users_register_their_own_types():
         return f"https://sqs/{name}", {"arn": mocks.arn("sqs", name, mocks.region)}
 
     mocks = install(WidMocks(answers={"aws:sqs/queue:Queue": queue}))
-    mocks.register_call("aws:index/getRegion:getRegion", lambda m, args: {"name": "eu-west-1", "id": "eu-west-1"})
+    mocks.register_call("aws:index/getRegion:getRegion", lambda m, args: {"region": "eu-west-1", "id": "eu-west-1"})
     mocks.run(_sqs_program)
     policy = json.loads(mocks.one("aws:iam/rolePolicy:RolePolicy").inputs["policy"])
     assert policy["Statement"][0]["Resource"] == ["arn:aws:sqs:us-east-1:123456789012:jobs"]
     assert mocks.one("aws:sqs/queue:Queue").id == "https://sqs/jobs"
-    assert mocks.resolve(aws.get_region_output().name) == "eu-west-1"
+    assert mocks.resolve(aws.get_region_output().region) == "eu-west-1"  # `.name` is deprecated in pulumi-aws 7
 
 
 def _auto_named_cluster() -> pulumi.Output:
