@@ -5,7 +5,8 @@ file; 3 nothing fails but something is UNVERIFIED (or the stack has no chain); 4
 program itself failed (plan, or verify of a project).
 
     pulumi-wid plan [PROJECT_DIR] [--stack NAME] [--config KEY=VALUE ...] [--format text|json|mermaid]
-    pulumi-wid verify [PROJECT_DIR | --state FILE] [--stack NAME] [--config KEY=VALUE ...] [--format text|json]
+    pulumi-wid verify [PROJECT_DIR | --state FILE] [--stack NAME] [--config KEY=VALUE ...]
+                      [--format text|json|sarif|markdown]
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ _FORMATS = {
     "text": "a report for people (default)",
     "json": "one JSON document for CI and review tools (errors too)",
     "mermaid": "a Mermaid flowchart of each chain, which GitHub renders",
+    "sarif": "SARIF 2.1.0, one result per FAIL or UNVERIFIED chain, for GitHub code scanning and other CI tools",
+    "markdown": "a pull-request comment: verdict, summary table, why each chain fails",
 }
 
 
@@ -47,7 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="{plan,verify}")
     for name, formats, help_text in (
         ("plan", ("text", "json", "mermaid"), "run a Pulumi Python program offline and show the identities it creates"),
-        ("verify", ("text", "json"), "check every identity chain as the cloud would evaluate a pod's token"),
+        ("verify", ("text", "json", "sarif", "markdown"),
+         "check every identity chain as the cloud would evaluate a pod's token"),
     ):
         cmd = sub.add_parser(name, help=help_text, description=help_text, epilog=_EXIT_CODES,
                              formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -83,7 +87,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         if args.command == "verify" and args.state:
             from .verify import load_state
 
-            return _verify(load_state(args.state), args, f"state file {args.state}")
+            return _verify(load_state(args.state), args, f"state file {args.state}", args.state)
         project = load_project(args.project_dir, args.stack, args.config)
         for note in project.notes:
             print(f"note: {note}", file=sys.stderr)
@@ -100,11 +104,27 @@ def main(argv: Optional[list[str]] = None) -> int:
         elif args.format == "mermaid":
             print(render.to_mermaid(plan), end="")
         else:
-            print(render.to_text(plan), end="")
+            print(_plan_text(plan, args.project_dir), end="")
         return EXIT_PASS
     from .verify import from_plan
 
-    return _verify(from_plan(plan), args, f"project {plan.project.name!r} (offline plan)")
+    return _verify(from_plan(plan), args, f"project {plan.project.name!r} (offline plan)",
+                   str(plan.project.directory / "Pulumi.yaml"))
+
+
+def _plan_text(plan: Any, directory: str) -> str:
+    """The plan, opened by a summary (each identity with verify's verdict without pinned facts) and what to do next."""
+    from . import render
+    from .verify import Facts, from_plan, verify_resources
+
+    resources = from_plan(plan)
+    rows = render.summarize(resources, verify_resources(resources, Facts()))
+    body = render.to_text(plan).split("\n", 1)
+    head = [body[0], "", f"{len(rows)} identit{'y' if len(rows) == 1 else 'ies'} (verdict: pulumi-wid verify "
+                         "without pinned cluster facts)"]
+    head += ["  " + line for line in render.summary_text(rows)] if rows else []
+    head += ["", *render.next_steps(rows, directory)]
+    return "\n".join(head) + "\n" + body[1]
 
 
 def _error(args: argparse.Namespace, message: str, code: int) -> None:
@@ -114,7 +134,8 @@ def _error(args: argparse.Namespace, message: str, code: int) -> None:
         print(f"pulumi-wid {args.command}: {message}", file=sys.stderr)
 
 
-def _verify(resources: list[Any], args: argparse.Namespace, source: str) -> int:
+def _verify(resources: list[Any], args: argparse.Namespace, source: str, location: str) -> int:
+    from . import render
     from .verify import FAIL, PASS, UNVERIFIED, Facts, verify_resources
 
     chains = verify_resources(resources, Facts(args.issuer, args.workload_pool, args.project_number))
@@ -131,9 +152,20 @@ def _verify(resources: list[Any], args: argparse.Namespace, source: str) -> int:
                           "summary": {s: statuses.count(s) for s in (PASS, FAIL, UNVERIFIED)},
                           "chains": [c.to_dict() for c in chains]}, indent=2, default=str))
         return code
+    if args.format == "sarif":
+        print(json.dumps(render.to_sarif(chains, _uri(location), _version()), indent=2, default=str))
+        return code
+    rows = render.summarize(resources, chains)
+    if args.format == "markdown":
+        print(render.verify_markdown(chains, rows, source, status, notes), end="")
+        return code
     print(f"Verify {source}: {len(chains)} identity chain(s)")
     for note in notes:
         print(f"note: {note}")
+    if rows:
+        for line in render.summary_text(rows):
+            print("  " + line)
+        print()
     for chain in chains:
         print(f"{chain.status:<10}  [{chain.cloud} {chain.kind}] {chain.name}  ({chain.subject})")
         for check in chain.checks:
@@ -152,6 +184,17 @@ def _verify(resources: list[Any], args: argparse.Namespace, source: str) -> int:
               "federated credential or workloadIdentityUser grant): nothing to prove")
     print(f"{statuses.count(PASS)} passed, {statuses.count(FAIL)} failed, {statuses.count(UNVERIFIED)} unverified")
     return code
+
+
+def _uri(path: str) -> str:
+    """A SARIF artifact location: relative to the working directory (the repository root in CI), else a file URI."""
+    from pathlib import Path
+
+    resolved = Path(path).resolve()
+    try:
+        return resolved.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return resolved.as_uri()
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 from .errors import ValidationError
 from .validation import (
@@ -23,6 +23,13 @@ from .validation import (
 )
 
 SERVICE_ACCOUNT_MODES = ("create", "patch", "none")
+# Literal for type checkers and editors; str at run time, because Pulumi's schema analyzer
+# (pulumi.provider.experimental, 3.237-3.272) cannot read Literal (TypeError in its is_enum check)
+# and the multi-language schema must keep the plain string type.
+if TYPE_CHECKING:
+    ServiceAccountMode = Literal["create", "patch", "none"]
+else:
+    ServiceAccountMode = str
 
 
 class ServiceIdentity(TypedDict):
@@ -34,7 +41,7 @@ class ServiceIdentity(TypedDict):
     """Kubernetes ServiceAccount name (DNS-1123 subdomain, at most 253 characters)."""
     name: NotRequired[str]
     """Base for cloud-side names (role, managed identity, Google service account); defaults to the ServiceAccount name."""
-    service_account_mode: NotRequired[str]
+    service_account_mode: NotRequired[ServiceAccountMode]
     """How to handle the Kubernetes ServiceAccount: "create" (default) creates the ServiceAccount; "patch" server-side-applies the identity annotations onto an existing one; "none" touches nothing in Kubernetes and only outputs the annotations (GitOps)."""
     labels: NotRequired[dict[str, str]]
     """Extra labels for the ServiceAccount (create mode)."""

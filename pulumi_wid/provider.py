@@ -10,7 +10,9 @@ Regenerate the committed ``schema.json`` with::
     python -m pulumi_wid.provider --schema > schema.json
 
 The host lives in an experimental namespace of the Pulumi SDK whose shape has
-changed between releases, hence the narrow ``pulumi`` pin in ``pyproject.toml``.
+changed between releases; ``pyproject.toml`` asks for 3.237 or later, the first
+release whose analyzer reads these components (docs/multi-language.md,
+"Supported Pulumi versions").
 """
 
 import json
@@ -42,7 +44,7 @@ def components() -> list[type[pulumi.ComponentResource]]:
 class WidComponentProvider(ComponentProvider):
     """Pulumi's ``ComponentProvider``, with integer inputs handed to the components as ``int``.
 
-    Numbers reach a provider as protobuf doubles (``3600.0``). The 3.272 host means
+    Numbers reach a provider as protobuf doubles (``3600.0``). The 3.237-3.272 hosts mean
     to convert ``integer`` properties with ``int()`` but then overwrites the
     converted value with the raw float, and the components (rightly) refuse a float
     where they want whole seconds. Whole floats of ``integer`` properties become

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from .aws import facts as aws
@@ -36,6 +37,21 @@ PROVIDER_KEYS = ("region", "location", "project", "context", "namespace")
 IAM_MEMBER = re.compile(r"(IAMMember|IamMember)$")
 MEMBER_KEYS = ("role", "member", "serviceAccountId", "project", "bucket", "secretId", "topic",
                "subscription", "repository", "location", "datasetId")
+
+
+_ROLE_NAMES = {guid.lower(): name for name, guid in azure.BUILTIN_ROLES.items()}
+
+
+def azure_role_name(role_definition_id: Any) -> str | None:
+    """The built-in role's name for a role definition id (or bare GUID), from azure/facts.py's table."""
+    return _ROLE_NAMES.get(str(role_definition_id).rstrip("/").rsplit("/", 1)[-1].lower())
+
+
+def azure_role_label(role_definition_id: Any) -> str:
+    """``Storage Blob Data Reader (2a2b9908-...)``, or the GUID alone for a role the table does not hold."""
+    guid = str(role_definition_id).rstrip("/").rsplit("/", 1)[-1]
+    name = azure_role_name(guid)
+    return f"{name} ({guid})" if name else guid
 
 
 def key_inputs(resource: Any) -> dict[str, Any]:
@@ -114,6 +130,8 @@ def to_text(plan: Plan) -> str:
 def _resource_lines(resource: Any, indent: str) -> list[str]:
     lines = [f"{indent}+ {resource.type} {resource.name!r}"]
     for key, value in key_inputs(resource).items():
+        if resource.type == azure.ROLE_ASSIGNMENT and key == "roleDefinitionId" and azure_role_name(value):
+            value = f"{value} ({azure_role_name(value)})"
         lines += _field_lines(key, value, indent + "    ")
     return lines
 
@@ -150,8 +168,13 @@ def to_mermaid(plan: Plan) -> str:
                 lines.append(f'    {node}["{IDENTITY_TYPES[child.type]} {_esc(label)}"]')
             elif child.type in _TRUSTS:
                 trusts.append(node)
-                detail = child.inputs.get("subject") or f"{child.inputs.get('namespace')}/{child.inputs.get('serviceAccount')}"
-                lines.append(f'    {node}{{{{"{_TRUSTS[child.type]}<br/>{_esc(detail)}"}}}}')
+                parts = [_TRUSTS[child.type],
+                         child.inputs.get("subject") or f"{child.inputs.get('namespace')}/{child.inputs.get('serviceAccount')}"]
+                if child.type == azure.FEDERATED_IDENTITY_CREDENTIAL:  # the issuer tells two credentials apart
+                    parts.append(f"iss={child.inputs.get('issuer')}")
+                elif child.type == aws.POD_IDENTITY_ASSOCIATION:
+                    parts.append(f"cluster={child.inputs.get('clusterName')}")
+                lines.append(f'    {node}{{{{"{"<br/>".join(_esc(p) for p in parts)}"}}}}')
             elif child.type == gcp.SERVICE_ACCOUNT_IAM_MEMBER and child.inputs.get("role") == gcp.WORKLOAD_IDENTITY_USER:
                 trusts.append(node)
                 lines.append(f'    {node}{{{{"workloadIdentityUser<br/>{_esc(child.inputs.get("member"))}"}}}}')
@@ -184,7 +207,7 @@ def _grant_label(resource: Any) -> str:
     if resource.type == aws.ROLE_POLICY_ATTACHMENT:
         return f"managed policy {str(i.get('policyArn')).rsplit('/', 1)[-1]}"
     if resource.type == azure.ROLE_ASSIGNMENT:
-        return f"role {str(i.get('roleDefinitionId')).rsplit('/', 1)[-1]} on {i.get('scope')}"
+        return f"role {azure_role_label(i.get('roleDefinitionId'))} on {i.get('scope')}"
     if "role" in i:
         target = next((i[k] for k in MEMBER_KEYS[2:] if k in i), "")
         return f"{i['role']} on {target}"
@@ -213,3 +236,256 @@ def _outside_identity(outputs: dict[str, Any]) -> str:
 
 def _esc(value: Any) -> str:
     return str(value).replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+
+
+# -- the summary table (plan and verify) ---------------------------------------------
+SUMMARY_COLUMNS = ("identity", "cluster", "trusted subject", "grants", "verdict")
+_SEVERITY = {"FAIL": 0, "UNVERIFIED": 1, "PASS": 2}
+NO_CHAIN = "no chain"
+UNKNOWN = "-"
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """One identity of the stack: what it is, which cluster and subject it trusts, what it may do."""
+
+    name: str
+    """The component's name, or the chain's when no component holds it."""
+    identity: str
+    cluster: str
+    subject: str
+    grants: tuple[str, ...]
+    verdict: str
+
+    def cells(self) -> tuple[str, str, str, str, str]:
+        return (self.identity, self.cluster, self.subject, "; ".join(self.grants) or "none", self.verdict)
+
+
+def summarize(resources: list[Any], chains: list[Any]) -> list[SummaryRow]:
+    """One row per component (its chains' worst verdict), then one per chain no component holds.
+
+    ``resources`` are verify's ``Res`` (from a plan or a state file: type, name, urn, parent,
+    custom, inputs, outputs), ``chains`` what ``verify_resources`` found in them.
+    """
+    components = sorted((r for r in resources if not r.custom and r.type != "pulumi:pulumi:Stack"),
+                        key=lambda r: (r.name, r.type))
+    by_length = sorted(components, key=lambda c: -len(c.name))
+    owned: dict[str, list[Any]] = {c.urn: [] for c in components}
+    loose: list[Any] = []
+    for chain in chains:
+        owner = next((c for c in by_length if chain.name == c.name or chain.name.startswith(c.name + "-")), None)
+        (owned[owner.urn] if owner else loose).append(chain)
+    rows = []
+    for component in components:
+        children = sorted((r for r in resources if r.parent == component.urn), key=lambda r: (r.type, r.name))
+        outputs = component.outputs or {}
+        subject = f"system:serviceaccount:{outputs.get('namespace', '?')}:{outputs.get('service_account_name', '?')}"
+        rows.append(_row(component.name, children, outputs, owned[component.urn], subject))
+    parents = {c.urn for c in components}
+    top = sorted((r for r in resources if r.custom and r.parent not in parents and not r.type.startswith("pulumi:")),
+                 key=lambda r: (r.type, r.name))
+    for chain in loose:
+        # Without a component, the stack's other resources belong to this chain only if it is the only one.
+        rows.append(_row(chain.name, top if len(loose) == 1 else [], {}, [chain], chain.subject))
+    return rows
+
+
+def _row(name: str, children: list[Any], outputs: dict[str, Any], chains: list[Any], subject: str) -> SummaryRow:
+    identities = [f"{IDENTITY_TYPES[c.type]} {_identity_name(c)}" for c in children if c.type in IDENTITY_TYPES]
+    if not identities and children:
+        outside = _outside_identity(outputs)
+        identities = [outside] if outside != "cloud identity" else []
+    clusters = _clusters(children, outputs)
+    grants = tuple(_grant_label(c) for c in children if _is_grant(c))
+    verdicts = sorted({c.status for c in chains}, key=lambda s: _SEVERITY.get(s, 3))
+    if len({c.subject for c in chains}) == 1 and not outputs:
+        subject = chains[0].subject
+    return SummaryRow(name, ", ".join(identities) or UNKNOWN, ", ".join(clusters) or UNKNOWN, subject, grants,
+                      verdicts[0] if verdicts else NO_CHAIN)
+
+
+def _identity_name(resource: Any) -> str:
+    i = resource.inputs
+    return str(i.get("name") or i.get("resourceName") or i.get("accountId") or resource.name)
+
+
+def _is_grant(resource: Any) -> bool:
+    if resource.type in IDENTITY_TYPES or resource.type in _TRUSTS or resource.type.startswith(("kubernetes:", "pulumi:")):
+        return False
+    if resource.type == aws.OIDC_PROVIDER:
+        return False
+    if resource.type == gcp.SERVICE_ACCOUNT_IAM_MEMBER and resource.inputs.get("role") == gcp.WORKLOAD_IDENTITY_USER:
+        return False
+    return resource.type in (aws.ROLE_POLICY, aws.ROLE_POLICY_ATTACHMENT, azure.ROLE_ASSIGNMENT) \
+        or bool(IAM_MEMBER.search(resource.type))
+
+
+_POOL = re.compile(r"workloadIdentityPools/([^/]+)/")
+_WIU_MEMBER = re.compile(r"^serviceAccount:([^\[]+)\[")
+
+
+def _clusters(children: list[Any], outputs: dict[str, Any]) -> list[str]:
+    """Which clusters' tokens the identity trusts: EKS cluster names or OIDC issuers, AKS issuers, GKE pools."""
+    found: list[str] = []
+    for child in children:
+        i = child.inputs
+        if child.type == aws.POD_IDENTITY_ASSOCIATION:
+            found.append(str(i.get("clusterName")))
+        elif child.type == aws.ROLE:
+            doc = _parsed("assumeRolePolicy", i.get("assumeRolePolicy"))
+            for statement in (doc.get("Statement", []) if isinstance(doc, dict) else []):
+                federated = (statement.get("Principal") or {}).get("Federated") if isinstance(
+                    statement.get("Principal"), dict) else None
+                for arn in federated if isinstance(federated, list) else [federated] if federated else []:
+                    found.append(str(arn).split(":oidc-provider/", 1)[-1])
+        elif child.type == azure.FEDERATED_IDENTITY_CREDENTIAL:
+            found.append(str(i.get("issuer")))
+        elif child.type == gcp.SERVICE_ACCOUNT_IAM_MEMBER and i.get("role") == gcp.WORKLOAD_IDENTITY_USER:
+            match = _WIU_MEMBER.match(str(i.get("member", "")))
+            if match:
+                found.append(match.group(1))
+        elif IAM_MEMBER.search(child.type) and "workloadIdentityPools/" in str(i.get("member", "")):
+            match = _POOL.search(str(i.get("member")))
+            if match:
+                found.append(match.group(1))
+    if not found and "workloadIdentityPools/" in str(outputs.get("member", "")):
+        match = _POOL.search(str(outputs["member"]))
+        if match:
+            found.append(match.group(1))
+    return list(dict.fromkeys(found))  # each once, in order
+
+
+def summary_text(rows: list[SummaryRow]) -> list[str]:
+    """The rows for a terminal: one block per identity, verdict first, one value per line
+    (issuers and grants are too long for the columns of a table)."""
+    out: list[str] = []
+    for row in rows:
+        out.append(f"{row.verdict:<10}  {row.identity}  [{row.name}]")
+        fields = [("cluster", c) for c in row.cluster.split(", ")] + [("trusts", row.subject)]
+        fields += [("grants", g) for g in row.grants] or [("grants", "none")]
+        previous = ""
+        for label, value in fields:
+            out.append(f"{'':<10}    {label if label != previous else '':<8} {value}")
+            previous = label
+    return out
+
+
+def summary_markdown(rows: list[SummaryRow]) -> list[str]:
+    """The rows as a GitHub-flavoured Markdown table."""
+    out = ["| " + " | ".join(SUMMARY_COLUMNS) + " |", "|" + "---|" * len(SUMMARY_COLUMNS)]
+    for row in rows:
+        cells = list(row.cells())
+        cells[-1] = f"**{cells[-1]}**"
+        out.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
+    return out
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
+
+
+def next_steps(rows: list[SummaryRow], directory: str) -> list[str]:
+    """What to do after a plan, from its verdicts (verify run without pinned facts)."""
+    verdicts = {r.verdict for r in rows}
+    if not rows:
+        return ["Next: this stack creates no workload identity; add an EksPodIdentity, AksFederatedIdentity "
+                "or GkeWorkloadIdentity (see docs/index.md)."]
+    if "FAIL" in verdicts:
+        return [f"Next: `pulumi-wid verify {directory}` shows which link of each FAIL chain is wrong and why; "
+                "fix it before `pulumi up`."]
+    if verdicts & {"UNVERIFIED", NO_CHAIN}:
+        return [f"Next: `pulumi-wid verify {directory} --issuer URL --workload-pool POOL --project-number N` "
+                "pins the clusters this stack does not hold and proves each chain; then `pulumi up`."]
+    return ["Next: `pulumi up`; afterwards `pulumi stack export > state.json && pulumi-wid verify --state "
+            "state.json` checks what was deployed."]
+
+
+# -- verify reports for CI: SARIF and a pull-request comment ------------------------------
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_LEVELS = {"FAIL": "error", "UNVERIFIED": "warning"}
+INFORMATION_URI = "https://github.com/pulumi-wid/pulumi-wid"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "check"
+
+
+def chain_rule(chain: Any) -> tuple[str, str]:
+    """The rule a FAIL/UNVERIFIED chain breaks, as (id, name): its first failing check (or accepted
+    probe), else its first unverified check (or undecided probe). Ids read ``<cloud>/<kind>/<check>``."""
+    prefix = f"{chain.cloud}/{chain.kind}"
+    for status in ("FAIL", "UNVERIFIED"):
+        check = next((c for c in chain.checks if c.status == status), None)
+        if check is not None:
+            return f"{prefix}/{_slug(check.name)}", check.name
+        probe = next((p for p in chain.probes if (p.accepted if status == "FAIL" else p.accepted is None)), None)
+        if probe is not None:
+            return f"{prefix}/probe", "negative probe"
+    return f"{prefix}/chain", "chain"
+
+
+def to_sarif(chains: list[Any], location: str, version: str) -> dict[str, Any]:
+    """SARIF 2.1.0: one result per FAIL (level error) or UNVERIFIED (level warning) chain, located at
+    ``location`` (the state file or the project's Pulumi.yaml, relative to the working directory)."""
+    rules: dict[str, dict[str, Any]] = {}
+    results = []
+    for chain in chains:
+        if chain.status not in SARIF_LEVELS:
+            continue
+        rule_id, rule_name = chain_rule(chain)
+        level = SARIF_LEVELS[chain.status]
+        if rule_id not in rules:
+            rules[rule_id] = {
+                "id": rule_id,
+                "name": _slug(rule_name),
+                "shortDescription": {"text": f"{chain.cloud} {chain.kind}: {rule_name}"},
+                "defaultConfiguration": {"level": level},
+                "helpUri": f"{INFORMATION_URI}#verify",
+            }
+        reasons = chain.reasons()
+        results.append({
+            "ruleId": rule_id,
+            "ruleIndex": list(rules).index(rule_id),
+            "level": level,
+            "message": {"text": f"{chain.status} [{chain.cloud} {chain.kind}] {chain.name} ({chain.subject}): "
+                                + "; ".join(reasons)},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": location},
+                                                "region": {"startLine": 1}}}],
+            "partialFingerprints": {"widChain/v1": f"{chain.cloud}/{chain.kind}/{chain.name}/{chain.subject}/{rule_id}"},
+            "properties": {"verdict": chain.status, "cloud": chain.cloud, "kind": chain.kind,
+                           "subject": chain.subject, "reasons": reasons},
+        })
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "pulumi-wid", "version": version, "semanticVersion": version,
+                                "informationUri": INFORMATION_URI, "rules": list(rules.values())}},
+            "results": results,
+        }],
+    }
+
+
+def verify_markdown(chains: list[Any], rows: list[SummaryRow], source: str, status: str,
+                    notes: list[str]) -> str:
+    """A pull-request comment: the verdict, the summary table, why each chain fails or is
+    unverified, and the passing chains folded away."""
+    statuses = [c.status for c in chains]
+    lines = [f"### pulumi-wid verify: **{status}**", "",
+             f"{source}: {len(chains)} identity chain(s), {statuses.count('PASS')} passed, "
+             f"{statuses.count('FAIL')} failed, {statuses.count('UNVERIFIED')} unverified.", ""]
+    lines += summary_markdown(rows) if rows else ["No identity chain in this stack: nothing to prove."]
+    for note in notes:
+        lines += ["", f"> note: {_md_cell(note)}"]
+    for chain in chains:
+        if chain.status == "PASS":
+            continue
+        lines += ["", f"#### {chain.status} [{chain.cloud} {chain.kind}] `{chain.name}` ({_md_cell(chain.subject)})", ""]
+        lines += [f"- {_md_cell(reason)}" for reason in chain.reasons()]
+        lines += [f"- note: {_md_cell(note)}" for note in chain.notes]
+    passed = [c for c in chains if c.status == "PASS"]
+    if passed:
+        lines += ["", f"<details><summary>{len(passed)} chain(s) PASS</summary>", ""]
+        lines += [f"- [{c.cloud} {c.kind}] `{c.name}` ({_md_cell(c.subject)})" for c in passed]
+        lines += ["", "</details>"]
+    return "\n".join(lines) + "\n"

@@ -6,7 +6,7 @@
   `iam.gke.io/gcp-service-account` annotation.
 - `worker` uses direct access: no GSA; the grants go to the KSA's
   principal://iam.googleapis.com/projects/<number>/.../subject/ns/<namespace>/sa/worker.
-  Some services do not accept such principals (see the GKE section of the README).
+  Some services do not accept such principals (see docs/gcp.md).
 
 The cluster must have Workload Identity Federation for GKE enabled (always on
 with Autopilot; on Standard, the cluster's workload pool and the node pools'

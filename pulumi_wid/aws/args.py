@@ -11,7 +11,7 @@
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 import pulumi
 
@@ -89,6 +89,15 @@ class EksTargetRole(TypedDict):
 _SHORTEST_PARTITION, _ANY_ACCOUNT = "aws", "000000000000"
 
 
+# Literal for type checkers and editors; str at run time, because Pulumi's schema analyzer
+# (pulumi.provider.experimental, 3.237-3.272) cannot read Literal (TypeError in its is_enum check)
+# and the multi-language schema must keep the plain string type.
+if TYPE_CHECKING:
+    EksMode = Literal["pod_identity", "irsa"]
+else:
+    EksMode = str
+
+
 class EksPodIdentityArgs(TypedDict):
     """Arguments of ``EksPodIdentity``."""
 
@@ -96,7 +105,7 @@ class EksPodIdentityArgs(TypedDict):
     """The Kubernetes ServiceAccount that gets the IAM role."""
     cluster_name: pulumi.Input[str]
     """Name of the EKS cluster (the Pod Identity association is made in it; IRSA looks its issuer up when no OIDC provider is given)."""
-    mode: NotRequired[str]
+    mode: NotRequired[EksMode]
     """"pod_identity" (default): EKS Pod Identity association; "irsa": IAM roles for service accounts (OIDC-federated trust and the role-arn annotation)."""
     oidc_provider_arn: NotRequired[pulumi.Input[str]]
     """IRSA: ARN of the cluster's IAM OIDC provider; the issuer is derived from it."""

@@ -10,7 +10,7 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 import pulumi
 
@@ -39,6 +39,15 @@ from . import facts
 SERVICE_ACCOUNT_ONLY = ("gsa_project", "account_id", "existing_service_account_email")
 
 
+# Literal for type checkers and editors; str at run time, because Pulumi's schema analyzer
+# (pulumi.provider.experimental, 3.237-3.272) cannot read Literal (TypeError in its is_enum check)
+# and the multi-language schema must keep the plain string type.
+if TYPE_CHECKING:
+    GkeMode = Literal["service_account", "direct"]
+else:
+    GkeMode = str
+
+
 class GcpBinding(TypedDict):
     """One resource-level grant: ``role`` on one bucket, secret, topic, ..."""
 
@@ -57,14 +66,14 @@ class GkeWorkloadIdentityArgs(TypedDict):
     """The Kubernetes ServiceAccount that gets the Google identity. GCP service accounts and IAM grants carry no labels: in service-account mode identity.tags are written into the GSA's description; in direct mode nothing can carry them (a warning says so)."""
     project: pulumi.Input[str]
     """Project id of the GKE cluster: it names the workload identity pool "<project>.svc.id.goog". Bare resource ids in bindings and the project-level roles also refer to this project."""
-    mode: NotRequired[str]
+    mode: NotRequired[GkeMode]
     """"service_account" (default): a Google service account (GSA) the KSA impersonates through roles/iam.workloadIdentityUser; "direct": grants go straight to the KSA's principal:// identifier, no GSA (needs project_number; some services do not accept such principals)."""
     project_number: NotRequired[pulumi.Input[str]]
     """Direct mode: the cluster project's number (digits), part of the principal:// identifier."""
     gsa_project: NotRequired[pulumi.Input[str]]
     """Service-account mode: project id where the GSA is created (default: project). The workload pool stays the cluster's."""
     account_id: NotRequired[str]
-    """Service-account mode: the GSA's account id (6-30 chars, [a-z][-a-z0-9]*[a-z0-9]); default "<namespace>-<name>" (identity.name), shortened with a stable hash of both when it is no valid id."""
+    """Service-account mode: the GSA's account id (6-30 chars, `[a-z][-a-z0-9]*[a-z0-9]`); default "<namespace>-<name>" (identity.name), shortened with a stable hash of both when it is no valid id."""
     existing_service_account_email: NotRequired[pulumi.Input[str]]
     """Service-account mode: bind this existing GSA instead of creating one (the grants are still made for it)."""
     roles: NotRequired[list[pulumi.Input[str]]]
