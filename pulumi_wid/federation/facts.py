@@ -30,6 +30,9 @@ from __future__ import annotations
 
 import re
 
+from ..aws import facts as _aws
+from ..azure import facts as _azure
+
 TARGETS = ("aws", "azure", "gcp")
 
 # -- source clusters: where each kind's issuer comes from ------------------------------
@@ -62,7 +65,7 @@ DEFAULT_TOKEN_EXPIRATION = 3600
 TOKEN_FILE = "token"
 
 # AWS (no EKS webhook off EKS: the patch carries what it would inject)
-AWS_AUDIENCE = "sts.amazonaws.com"
+AWS_AUDIENCE = _aws.IRSA_AUDIENCE
 AWS_TOKEN_VOLUME = "wid-aws-token"
 AWS_TOKEN_DIR = "/var/run/secrets/wid/aws"
 AWS_ROLE_ARN_ENV = "AWS_ROLE_ARN"
@@ -71,7 +74,7 @@ OIDC_CLIENT_IDS_MAX = 100
 OIDC_CLIENT_ID_MAX = 255
 
 # Azure (no Azure webhook off AKS)
-AZURE_AUDIENCE = "api://AzureADTokenExchange"
+AZURE_AUDIENCE = _azure.AUDIENCE
 AZURE_AUTHORITY_HOST = "https://login.microsoftonline.com/"
 AZURE_TOKEN_VOLUME = "wid-azure-token"
 AZURE_TOKEN_DIR = "/var/run/secrets/wid/azure"
