@@ -450,13 +450,15 @@ def external_dns(hosted_zone_ids: Any = None, partition: str = "aws", namespace:
 
     ``route53:ListHostedZones`` has no resource-level permissions (``"*"``); listing
     records and tags is limited to the zones (upstream grants them on ``"*"``).
+    ``route53:ListTagsForResources``: external-dns reads zone tags in batches
+    (kubernetes-sigs/external-dns#5058; terraform-aws-eks-pod-identity#53, v2.5.0).
     """
     name = "external-dns"
     params = _params(locals())
     zones = _zones(name, hosted_zone_ids, _partition(name, partition))
     return fragment("aws", name, params, namespace, service_account, policy_statements=[
         _st("ChangeRecords", ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets",
-                              "route53:ListTagsForResource"], zones),
+                              "route53:ListTagsForResource", "route53:ListTagsForResources"], zones),
         _st("ListZones", ["route53:ListHostedZones"], "*"),
     ])
 

@@ -23,9 +23,12 @@ def test_external_dns_exact():
     # GIVEN one hosted zone, given with Route 53's /hostedzone/ prefix
     fragment = aws.external_dns(hosted_zone_ids=[f"/hostedzone/{ZONE}"])
     # THEN record changes and listing are on that zone only; only ListHostedZones is on "*"
+    # (ListTagsForResources: external-dns reads zone tags in batches since kubernetes-sigs/external-dns#5058;
+    # terraform-aws-eks-pod-identity added it in #53, v2.5.0)
     assert fragment["policy_statements"] == [
         {"Sid": "ChangeRecords", "Effect": "Allow",
-         "Action": ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:ListTagsForResource"],
+         "Action": ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:ListTagsForResource",
+                    "route53:ListTagsForResources"],
          "Resource": [ZONE_ARN]},
         {"Sid": "ListZones", "Effect": "Allow", "Action": ["route53:ListHostedZones"], "Resource": ["*"]},
     ]
