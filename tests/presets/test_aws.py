@@ -135,6 +135,13 @@ def test_karpenter_passes_only_the_named_role_and_reads_public_ami_parameters():
                          "ec2:CreateAction": ["RunInstances", "CreateFleet", "CreateLaunchTemplate"]},
         "StringLike": {"aws:RequestTag/karpenter.sh/nodepool": "*"}}
     assert by_sid["AllowAPIServerEndpointDiscovery"]["Resource"] == ["arn:aws:eks:us-east-1:123456789012:cluster/prod"]
+    # Spot: a Spot launch tags the spot-instances-request on create (aws/karpenter-provider-aws#5270, #6264:
+    # "not authorized to perform: ec2:CreateTags on resource: ...:spot-instances-request/*" without it)
+    spot = "arn:aws:ec2:us-east-1:123456789012:spot-instances-request/*"
+    assert by_sid["AllowScopedResourceCreationTagging"]["Resource"] == [
+        f"arn:aws:ec2:us-east-1:123456789012:{kind}/*"
+        for kind in ("fleet", "instance", "volume", "network-interface", "launch-template", "spot-instances-request")]
+    assert spot not in by_sid["AllowScopedDeletion"]["Resource"]  # never deleted by Karpenter
     # no interruption queue named: no SQS statement
     no_queue = aws.karpenter(**{k: v for k, v in AWS_CALLS["karpenter"].items() if k != "interruption_queue_arn"})
     assert "sqs:" not in json.dumps(statements(no_queue))
