@@ -69,6 +69,7 @@ AWS_ROLE_ARN_ENV = "AWS_ROLE_ARN"
 AWS_TOKEN_FILE_ENV = "AWS_WEB_IDENTITY_TOKEN_FILE"
 OIDC_CLIENT_IDS_MAX = 100
 OIDC_CLIENT_ID_MAX = 255
+OIDC_PROVIDER_URL_MAX = 255  # CreateOpenIDConnectProvider: Url is 1-255 characters
 
 # Azure (no Azure webhook off AKS)
 AZURE_AUDIENCE = "api://AzureADTokenExchange"
