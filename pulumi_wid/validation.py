@@ -246,9 +246,9 @@ def _check_dns(field: str, value: Any, limit: int, pattern: re.Pattern[str], rul
 
 def check_k8s_key(field: str, key: str) -> None:
     """Label and annotation keys: ``[prefix/]name``, name ≤63, prefix a DNS subdomain."""
-    prefix, _, name = key.rpartition("/")
+    prefix, slash, name = key.rpartition("/")
     ok = bool(name) and len(name) <= 63 and bool(_K8S_KEY_NAME.fullmatch(name))
-    if prefix:
+    if slash:  # apimachinery IsQualifiedName: a '/' needs a non-empty prefix ("/team" is refused)
         ok = ok and len(prefix) <= 253 and bool(DNS1123_SUBDOMAIN.fullmatch(prefix))
     if not ok:
         raise ValidationError(

@@ -12,6 +12,7 @@ from pulumi_wid.validation import (
     check_dns_subdomain,
     check_int_range,
     check_k8s_annotations,
+    check_k8s_key,
     check_k8s_labels,
     check_str_list,
     check_str_map,
@@ -151,3 +152,20 @@ def test_output_annotations_over_the_total_fail_when_they_resolve(wid_mocks):
     with pytest.raises(Exception, match=r"identity\.annotations.*262144 bytes"):
         wid_mocks.run(lambda: EksPodIdentity("api", {"identity": identity, "cluster_name": "prod"}))
     assert wid_mocks.of_type("kubernetes:core/v1:ServiceAccount") == []
+
+
+@pytest.mark.parametrize("key", ["team", "example.com/team", "a.b-c/x_y.z", "A1"])
+def test_k8s_keys_kubernetes_accepts(key):
+    check_k8s_key("identity.labels", key)
+
+
+@pytest.mark.parametrize("key", [
+    "/team",  # an empty prefix: apimachinery IsQualifiedName "prefix part must be non-empty"
+    "a/b/c",  # more than one '/'
+    "Example.com/team",  # the prefix is a lower-case DNS subdomain
+    "example.com/",  # an empty name
+    "-team", "x" * 64,
+])
+def test_k8s_keys_kubernetes_refuses(key):
+    with pytest.raises(ValidationError, match="Kubernetes key"):
+        check_k8s_key("identity.labels", key)

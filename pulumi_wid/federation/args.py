@@ -373,6 +373,8 @@ def aws_spec(args: Any, placeholders: bool = False) -> AwsSpec:
     allow = check_bool("allow_wildcards", args.get("allow_wildcards", False))
     allow_sub = check_bool("allow_subject_wildcards", args.get("allow_subject_wildcards", False))
     source = source_spec(args, "aws", placeholders, allow_sub)
+    source.issuer = when_known(source.issuer, lambda v: _check_aws_issuer(
+        "oidc_issuer_url" if source.kind == "kubernetes" else "ci", v), placeholders)
     audience = check_audience("audience", args.get("audience", facts.AWS_AUDIENCE), facts.OIDC_CLIENT_ID_MAX)
     aws_doc.check_tags("identity.tags", source.tags)
     role_name = args.get("role_name")
@@ -401,6 +403,13 @@ def aws_spec(args: Any, placeholders: bool = False) -> AwsSpec:
                                         lambda v: aws_doc.check_managed_policy_arn("permissions_boundary", v, True), placeholders),
         max_session_duration=duration, allow_wildcards=allow, tags=dict(source.tags), placeholders=placeholders,
     )
+
+
+def _check_aws_issuer(field_name: str, issuer: str) -> None:
+    """An IAM OIDC provider's URL is at most 255 characters (the issuer has to fit it)."""
+    if len(issuer) > facts.OIDC_PROVIDER_URL_MAX:
+        raise ValidationError(field_name, issuer, f"an IAM OIDC provider's URL is at most {facts.OIDC_PROVIDER_URL_MAX} "
+                              "characters, and it must be the token's issuer", "use an issuer with a shorter URL")
 
 
 def check_audience(field_name: str, value: Any, limit: int) -> str:

@@ -87,7 +87,7 @@ def _trust(spec: AwsSpec, provider_arn: str, issuer: str) -> str:
     """The trust JSON, once the provider ARN and the issuer are known (a given ARN must name the issuer)."""
     prefix = doc.aws_condition_prefix(issuer)
     named = aws_doc.parse_oidc_provider_arn("oidc_provider_arn", provider_arn, spec.placeholders)["issuer"]
-    if named.rstrip("/") != prefix and "known after deploy" not in named + prefix:
+    if named != prefix and "known after deploy" not in named + prefix:
         raise ValidationError("oidc_provider_arn", provider_arn, f"names issuer {named!r}, the source's is {prefix!r}",
                               "pass the OIDC provider of this issuer, or drop oidc_provider_arn to create it")
     trust = doc.aws_web_identity_trust(provider_arn, issuer, spec.source.subjects, spec.audience, spec.source.wildcard)

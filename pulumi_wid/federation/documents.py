@@ -87,8 +87,15 @@ def gitlab_subject(project_path: str, *, branch: str | None = None, tag: str | N
 
 # -- AWS ------------------------------------------------------------------------------------
 def aws_condition_prefix(issuer: str) -> str:
-    """The prefix of IAM's ``:sub``/``:aud`` condition keys: the issuer without ``https://`` (and without a final '/')."""
-    return issuer[len("https://"):].rstrip("/")
+    """The prefix of IAM's ``:sub``/``:aud`` condition keys: the issuer without ``https://``, otherwise verbatim.
+
+    IAM names an OIDC provider by its URL without the scheme, a final '/' included, and its
+    condition keys start with that name: an issuer ending in '/' (AKS, Auth0) gives
+    ``oidc-provider/<host/path>/`` and ``<host/path>/:sub`` (as in roles trusting
+    ``oidc-provider/auth.mozilla.auth0.com/`` with ``auth.mozilla.auth0.com/:aud``). Keys
+    without that '/' name no provider and never match.
+    """
+    return issuer[len("https://"):]
 
 
 def aws_provider_arn(partition: str, account: str, issuer: str) -> str:

@@ -201,6 +201,12 @@ def _eks_issuers(statement: Mapping[str, Any]) -> list[str]:
     return [arn.split("oidc-provider/", 1)[1] for arn in _federated(statement) if EKS_OIDC_MARKER in arn]
 
 
+def _oidc_issuers(statement: Mapping[str, Any]) -> list[str]:
+    """Every IAM OIDC provider the statement trusts (EKS, a foreign cluster, CI): its name, the keys' prefix."""
+    return [arn.split(":oidc-provider/", 1)[1] for arn in _federated(statement)
+            if isinstance(arn, str) and ":oidc-provider/" in arn]
+
+
 # -- mandatory rules ----------------------------------------------------------------
 def check_irsa_trust(resource_type: str, props: Mapping[str, Any]) -> list[str]:
     """IRSA-style trust without a ``:sub`` or an ``:aud`` condition on the EKS issuer."""
@@ -220,22 +226,27 @@ def check_irsa_trust(resource_type: str, props: Mapping[str, Any]) -> list[str]:
                 )
                 continue
             keys = {key for operator, key, _ in _conditions(statement) if _pins(operator)}
-            for issuer in _eks_issuers(statement):
+            eks = set(_eks_issuers(statement))
+            for issuer in _oidc_issuers(statement):  # EKS, and foreign issuers (any cluster, CI): issue 16
                 missing = [part for part in ("sub", "aud") if f"{issuer}:{part}".lower() not in keys]
                 if not missing:
                     continue
                 what = " and ".join(f"'{issuer}:{part}'" for part in missing)
-                risk = (
-                    "every pod of the cluster, in any namespace, can assume this role"
-                    if "sub" in missing
-                    else "tokens minted for other audiences are accepted"
-                )
+                if "sub" not in missing:
+                    risk = "tokens minted for other audiences are accepted"
+                elif issuer in eks:
+                    risk = "every pod of the cluster, in any namespace, can assume this role"
+                else:
+                    risk = ("every token the issuer mints (every pod of the cluster, or every repository and "
+                            "pipeline of the CI system) can assume this role")
+                subject = "system:serviceaccount:<namespace>:<serviceaccount>" if issuer in eks else "<the exact subject>"
                 messages.append(
-                    f"{where} Statement[{index}] trusts the EKS OIDC provider {issuer} for "
+                    f"{where} Statement[{index}] trusts the {'EKS ' if issuer in eks else ''}OIDC provider {issuer} for "
                     f"sts:AssumeRoleWithWebIdentity without a StringEquals condition on {what}: {risk}. "
                     f'Fix: add "Condition": {{"StringEquals": {{"{issuer}:sub": '
-                    f'"system:serviceaccount:<namespace>:<serviceaccount>", "{issuer}:aud": "{aws.IRSA_AUDIENCE}"}}}} '
-                    "(EksPodIdentity with mode='irsa' builds this trust)."
+                    f'"{subject}", "{issuer}:aud": "{aws.IRSA_AUDIENCE}"}}}} '
+                    + ("(EksPodIdentity with mode='irsa' builds this trust)." if issuer in eks
+                       else "(AwsFederatedRole builds this trust).")
                 )
     return messages
 
@@ -464,7 +475,8 @@ def _resource_level(actions: Sequence[Any]) -> list[str]:
 RULES: tuple[Rule, ...] = (
     Rule(
         "wid-irsa-trust-pins-subject",
-        "An IRSA trust (sts:AssumeRoleWithWebIdentity from an EKS OIDC provider) must pin <issuer>:sub and <issuer>:aud.",
+        "A web-identity trust (sts:AssumeRoleWithWebIdentity from an IAM OIDC provider: EKS, another cluster, CI) "
+        "must pin <issuer>:sub and <issuer>:aud.",
         MANDATORY,
         check_irsa_trust,
         "Add StringEquals conditions on <issuer>:sub = system:serviceaccount:<ns>:<sa> and <issuer>:aud = sts.amazonaws.com.",

@@ -450,13 +450,15 @@ def external_dns(hosted_zone_ids: Any = None, partition: str = "aws", namespace:
 
     ``route53:ListHostedZones`` has no resource-level permissions (``"*"``); listing
     records and tags is limited to the zones (upstream grants them on ``"*"``).
+    ``route53:ListTagsForResources``: external-dns reads zone tags in batches
+    (kubernetes-sigs/external-dns#5058; terraform-aws-eks-pod-identity#53, v2.5.0).
     """
     name = "external-dns"
     params = _params(locals())
     zones = _zones(name, hosted_zone_ids, _partition(name, partition))
     return fragment("aws", name, params, namespace, service_account, policy_statements=[
         _st("ChangeRecords", ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets",
-                              "route53:ListTagsForResource"], zones),
+                              "route53:ListTagsForResource", "route53:ListTagsForResources"], zones),
         _st("ListZones", ["route53:ListHostedZones"], "*"),
     ])
 
@@ -570,10 +572,13 @@ def karpenter(cluster_name: Any = None, account_id: Any = None, region: Any = No
                               "pass the cluster's name as a string")
     ec2 = {k: _ec2(partition, region, account, k) for k in (
         "image", "snapshot", "security-group", "subnet", "capacity-reservation", "launch-template", "fleet", "instance",
-        "volume", "network-interface")}
+        "volume", "network-interface", "spot-instances-request")}
     profiles = join(f"arn:{partition}:iam::", account, ":instance-profile/*")
     nodepool = {"aws:RequestTag/karpenter.sh/nodepool": "*"}
     created = [ec2[k] for k in ("fleet", "instance", "volume", "network-interface", "launch-template")]
+    # A Spot launch tags the spot-instances-request CreateFleet makes: without it "not authorized to perform:
+    # ec2:CreateTags on resource: ...:spot-instances-request/*" (aws/karpenter-provider-aws#5270, #6264).
+    tagged_on_create = [*created, ec2["spot-instances-request"]]
     wide = [
         _st("AllowScopedEC2InstanceAccessActions", ["ec2:RunInstances", "ec2:CreateFleet"],
             [ec2[k] for k in ("image", "snapshot", "security-group", "subnet", "capacity-reservation")]),
@@ -581,7 +586,7 @@ def karpenter(cluster_name: Any = None, account_id: Any = None, region: Any = No
             {"StringEquals": resource_owned, "StringLike": {"aws:ResourceTag/karpenter.sh/nodepool": "*"}}),
         _st("AllowScopedEC2InstanceActionsWithTags", ["ec2:RunInstances", "ec2:CreateFleet", "ec2:CreateLaunchTemplate"],
             created, {"StringEquals": request_owned, "StringLike": nodepool}),
-        _st("AllowScopedResourceCreationTagging", ["ec2:CreateTags"], created,
+        _st("AllowScopedResourceCreationTagging", ["ec2:CreateTags"], tagged_on_create,
             {"StringEquals": {**request_owned, "ec2:CreateAction": ["RunInstances", "CreateFleet", "CreateLaunchTemplate"]},
              "StringLike": nodepool}),
         _st("AllowScopedResourceTagging", ["ec2:CreateTags"], [ec2["instance"]],

@@ -42,7 +42,9 @@ _CEL_IN = re.compile(r"^assertion\.sub\s+in\s+(\[.*\])$")
 
 # -- the token each cloud accepts ---------------------------------------------------------------
 def _host(issuer: str) -> str:
-    return issuer.removeprefix("https://").rstrip("/")
+    """The issuer as IAM names its provider and condition keys: without https://, a final '/' kept
+    (oidc-provider/auth.mozilla.auth0.com/ has the keys auth.mozilla.auth0.com/:aud)."""
+    return issuer.removeprefix("https://")
 
 
 def aws_accepts(role: Res, providers: dict[str, Res], iss: str, sub: str, aud: str, probe: bool = False) -> tuple[bool, str]:
@@ -51,7 +53,7 @@ def aws_accepts(role: Res, providers: dict[str, Res], iss: str, sub: str, aud: s
     arns = [p for s in iam.statements(trust) for p in iam.as_list((s.get("Principal") or {}).get("Federated")
                                                                       if isinstance(s.get("Principal"), dict) else None)]
     for arn in arns:
-        if not isinstance(arn, str) or arn.split(":oidc-provider/", 1)[-1].rstrip("/") != _host(iss):
+        if not isinstance(arn, str) or arn.split(":oidc-provider/", 1)[-1] != _host(iss):
             continue
         provider = providers.get(arn)
         ids = provider.get("clientIdLists") if provider is not None else None
@@ -281,7 +283,7 @@ def verify_federation(resources: list[Res], facts: Optional[Facts] = None) -> tu
                          for p in iam.as_list(s["Principal"].get("Federated"))]
         except (AttributeError, TypeError):
             continue
-        issuers = [i for i in CI_ISSUERS if any(f.split(":oidc-provider/", 1)[-1].rstrip("/") == _host(i) for f in federated)]
+        issuers = [i for i in CI_ISSUERS if any(f.split(":oidc-provider/", 1)[-1] == _host(i) for f in federated)]
         if not issuers:
             continue
         judged_roles.add(role.urn)

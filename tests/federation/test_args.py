@@ -125,3 +125,15 @@ def test_target_rules_are_the_clouds_own():
     with pytest.raises(ValidationError) as err:
         aws_spec({**POD, "role_name": "x" * 65})
     assert err.value.field == "role_name"
+
+
+def test_an_aws_oidc_provider_url_is_at_most_255_characters():
+    # IAM CreateOpenIDConnectProvider: Url is 1-255 characters; the role's trust names that provider
+    # GIVEN an issuer of 255 characters THEN it is accepted for AWS
+    at_limit = "https://k8s.example.com/" + "a" * (255 - len("https://k8s.example.com/"))
+    assert aws_spec({**POD, "oidc_issuer_url": at_limit}).source.issuer == at_limit
+    # GIVEN 256 characters THEN AWS refuses it before anything is made (Azure's 600 still accepts it)
+    with pytest.raises(ValidationError) as err:
+        aws_spec({**POD, "oidc_issuer_url": at_limit + "b"})
+    assert err.value.field == "oidc_issuer_url" and "255" in err.value.rule
+    assert azure_spec({**POD, "oidc_issuer_url": at_limit + "b", "resource_group_name": "rg"})

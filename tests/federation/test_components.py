@@ -65,7 +65,9 @@ def test_any_cluster_to_aws(wid_mocks, issuer):
                 "policy_statements": [{"Action": ["s3:PutObject"], "Resource": ["arn:aws:s3:::reports/*"]}]})
     provider = wid_mocks.one("aws:iam/openIdConnectProvider:OpenIdConnectProvider")
     assert provider.inputs["url"] == issuer and provider.inputs["clientIdLists"] == ["sts.amazonaws.com"]
-    prefix = issuer.removeprefix("https://").rstrip("/")
+    # IAM keeps an issuer's trailing '/' in the provider's name and in its condition keys
+    prefix = issuer.removeprefix("https://")
+    assert provider.outputs["arn"] == f"arn:aws:iam::123456789012:oidc-provider/{prefix}"
     trust = json.loads(wid_mocks.one("aws:iam/role:Role").inputs["assumeRolePolicy"])
     assert trust == {"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow", "Principal": {"Federated": provider.outputs["arn"]},

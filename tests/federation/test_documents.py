@@ -38,10 +38,10 @@ def test_gitlab_subjects():
 
 
 def test_aws_trust_for_a_foreign_issuer_is_the_irsa_statement():
-    arn = "arn:aws:iam::123456789012:oidc-provider/eastus.oic.prod-aks.azure.com/1/2"
+    arn = "arn:aws:iam::123456789012:oidc-provider/eastus.oic.prod-aks.azure.com/1/2/"
     trust = doc.aws_web_identity_trust(arn, "https://eastus.oic.prod-aks.azure.com/1/2/",
                                        ["system:serviceaccount:apps:api"], "sts.amazonaws.com")
-    prefix = "eastus.oic.prod-aks.azure.com/1/2"
+    prefix = "eastus.oic.prod-aks.azure.com/1/2/"  # the issuer's final '/' stays (IAM's provider name)
     assert trust == {"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow", "Principal": {"Federated": arn}, "Action": "sts:AssumeRoleWithWebIdentity",
         "Condition": {"StringEquals": {f"{prefix}:sub": "system:serviceaccount:apps:api",
@@ -127,3 +127,21 @@ def test_pod_patches_exact():
     assert gcp["allContainers"]["env"] == [
         {"name": "GOOGLE_APPLICATION_CREDENTIALS", "value": "/etc/wid/gcp/credential-configuration.json"}]
     assert [m["mountPath"] for m in gcp["allContainers"]["volumeMounts"]] == ["/var/run/secrets/wid/gcp", "/etc/wid/gcp"]
+
+
+def test_aws_condition_keys_keep_the_issuers_trailing_slash():
+    # IAM names a provider by its URL without the scheme, verbatim: a provider registered for an issuer
+    # ending in '/' (AKS, Auth0) is oidc-provider/<host/path>/ and its condition keys are <host/path>/:sub
+    # and <host/path>/:aud (e.g. mozilla-iam's roles: oidc-provider/auth.mozilla.auth0.com/ with
+    # auth.mozilla.auth0.com/:aud). Keys without the '/' name no provider and never match.
+    # GIVEN an AKS issuer WHEN the trust is built THEN its keys and provider ARN end in '/'
+    arn = doc.aws_provider_arn("aws", "123456789012", AKS)
+    assert arn == f"arn:aws:iam::123456789012:oidc-provider/{AKS.removeprefix('https://')}"
+    prefix = doc.aws_condition_prefix(AKS)
+    assert prefix == AKS.removeprefix("https://") and prefix.endswith("/")
+    trust = doc.aws_web_identity_trust(arn, AKS, ["system:serviceaccount:apps:api"], "sts.amazonaws.com")
+    keys = set(trust["Statement"][0]["Condition"]["StringEquals"])
+    assert keys == {f"{prefix}:sub", f"{prefix}:aud"}
+    assert f"{prefix.rstrip('/')}:sub" not in keys
+    # GIVEN an issuer without '/' THEN nothing is added
+    assert doc.aws_condition_prefix("https://token.actions.githubusercontent.com") == "token.actions.githubusercontent.com"

@@ -144,3 +144,21 @@ def test_cel_subset():
     assert cel_admits('assertion.sub in ["a", "b"]', "b") is True
     assert cel_admits("assertion.repository_owner == 'octo-org'", "a") is None  # not evaluated offline
     assert cel_admits(None, "anything") is True
+
+
+def test_aws_trust_for_an_issuer_ending_in_slash_needs_the_slash_in_its_keys(wid_mocks):
+    # IAM's condition keys are the provider's name as registered, trailing '/' included
+    # (oidc-provider/auth.mozilla.auth0.com/ -> auth.mozilla.auth0.com/:aud): keys without it never match.
+    # GIVEN the built AKS -> AWS chain THEN it passes with keys ending in '/:sub' and '/:aud'
+    resources = stack(wid_mocks, BUILDS["aws-pod"])
+    role = res(resources, "aws:iam/role:Role")
+    trust = json.loads(role.outputs["assumeRolePolicy"])
+    host = AKS.removeprefix("https://")
+    assert set(trust["Statement"][0]["Condition"]["StringEquals"]) == {f"{host}:sub", f"{host}:aud"}
+    assert one(resources).status == PASS
+    # WHEN the keys lose the slash THEN no token matches them: FAIL
+    trust["Statement"][0]["Condition"]["StringEquals"] = {
+        f"{host.rstrip('/')}:{claim}": value
+        for claim, value in (("sub", "system:serviceaccount:apps:api"), ("aud", "sts.amazonaws.com"))}
+    role.outputs["assumeRolePolicy"] = json.dumps(trust)
+    assert one(resources).status == FAIL

@@ -124,6 +124,18 @@ BAD = [
      ["Principal '*'"]),
     ("wid-irsa-trust-pins-subject", "aws-native:iam:Role",
      {"assumeRolePolicyDocument": {"Statement": irsa({"StringEquals": {f"{ISSUER}:aud": "sts.amazonaws.com"}})}}, ["sub"]),
+    # a foreign issuer's provider (CI, AKS, GKE, any cluster): without :sub every token the issuer mints is
+    # accepted, e.g. every GitHub repository's workflows (issue 16: the policy pack proves these chains too)
+    ("wid-irsa-trust-pins-subject", ROLE,
+     trust({**irsa({"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}}),
+            "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"}}),
+     ["'token.actions.githubusercontent.com:sub'", "every token the issuer mints",
+      '"token.actions.githubusercontent.com:sub": "<the exact subject>"']),
+    ("wid-irsa-trust-pins-subject", ROLE,
+     trust({"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
+            "Principal": {"Federated": f"arn:aws:iam::111122223333:oidc-provider/{AKS_ISSUER.removeprefix('https://')}"},
+            "Condition": {"StringEquals": {f"{AKS_ISSUER.removeprefix('https://')}:sub": "system:serviceaccount:apps:api"}}}),
+     [f"'{AKS_ISSUER.removeprefix('https://')}:aud'", "other audiences"]),
     ("wid-trust-subject-namespace-exact", ROLE,
      trust(irsa({"StringEquals": {f"{ISSUER}:aud": "sts.amazonaws.com"},
                  "StringLike": {f"{ISSUER}:sub": "system:serviceaccount:*:api"}})),
@@ -220,10 +232,11 @@ def test_every_rule_is_exercised_by_a_bad_resource():
         (ROLE, trust(irsa({"StringEquals": {f"{ISSUER}:SUB": "system:serviceaccount:apps:api", f"{ISSUER}:Aud": "sts.amazonaws.com"}}))),
         (ROLE, trust(irsa({"StringEquals": {f"{ISSUER}:aud": "sts.amazonaws.com"},
                            "StringLike": {f"{ISSUER}:sub": "system:serviceaccount:apps:api-*"}}))),
-        # a non-EKS web identity (GitHub) keeps its own subjects
+        # a non-EKS web identity (GitHub) keeps its own subjects (its :sub and :aud pinned, as every OIDC trust)
         (ROLE, trust({"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com"},
                       "Action": "sts:AssumeRoleWithWebIdentity",
-                      "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:org/*"}}})),
+                      "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:org/*"},
+                                    "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}}})),
         (ROLE, trust({"Effect": "Allow", "Principal": {"Service": "pods.eks.amazonaws.com"}, "Action": ["sts:AssumeRole", "sts:TagSession"]})),
         # pinned with the session tags EKS sets (any case), or a negated condition on another tag
         (ROLE, trust({"Effect": "Allow", "Principal": {"Service": "pods.eks.amazonaws.com"}, "Action": ["sts:AssumeRole", "sts:TagSession"],

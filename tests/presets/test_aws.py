@@ -23,9 +23,12 @@ def test_external_dns_exact():
     # GIVEN one hosted zone, given with Route 53's /hostedzone/ prefix
     fragment = aws.external_dns(hosted_zone_ids=[f"/hostedzone/{ZONE}"])
     # THEN record changes and listing are on that zone only; only ListHostedZones is on "*"
+    # (ListTagsForResources: external-dns reads zone tags in batches since kubernetes-sigs/external-dns#5058;
+    # terraform-aws-eks-pod-identity added it in #53, v2.5.0)
     assert fragment["policy_statements"] == [
         {"Sid": "ChangeRecords", "Effect": "Allow",
-         "Action": ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:ListTagsForResource"],
+         "Action": ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:ListTagsForResource",
+                    "route53:ListTagsForResources"],
          "Resource": [ZONE_ARN]},
         {"Sid": "ListZones", "Effect": "Allow", "Action": ["route53:ListHostedZones"], "Resource": ["*"]},
     ]
@@ -132,6 +135,13 @@ def test_karpenter_passes_only_the_named_role_and_reads_public_ami_parameters():
                          "ec2:CreateAction": ["RunInstances", "CreateFleet", "CreateLaunchTemplate"]},
         "StringLike": {"aws:RequestTag/karpenter.sh/nodepool": "*"}}
     assert by_sid["AllowAPIServerEndpointDiscovery"]["Resource"] == ["arn:aws:eks:us-east-1:123456789012:cluster/prod"]
+    # Spot: a Spot launch tags the spot-instances-request on create (aws/karpenter-provider-aws#5270, #6264:
+    # "not authorized to perform: ec2:CreateTags on resource: ...:spot-instances-request/*" without it)
+    spot = "arn:aws:ec2:us-east-1:123456789012:spot-instances-request/*"
+    assert by_sid["AllowScopedResourceCreationTagging"]["Resource"] == [
+        f"arn:aws:ec2:us-east-1:123456789012:{kind}/*"
+        for kind in ("fleet", "instance", "volume", "network-interface", "launch-template", "spot-instances-request")]
+    assert spot not in by_sid["AllowScopedDeletion"]["Resource"]  # never deleted by Karpenter
     # no interruption queue named: no SQS statement
     no_queue = aws.karpenter(**{k: v for k, v in AWS_CALLS["karpenter"].items() if k != "interruption_queue_arn"})
     assert "sqs:" not in json.dumps(statements(no_queue))

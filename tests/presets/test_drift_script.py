@@ -21,9 +21,10 @@ def test_main_on_a_fake_checkout(tmp_path, capsys):
     repo.mkdir(parents=True)
     (repo / "external_dns.tf").write_text(
         'actions = ["route53:ChangeResourceRecordSets"]\nactions = ["route53:ListHostedZones", '
-        '"route53:ListResourceRecordSets", "route53:ListTagsForResource", "route53:ListTagsForResources"]\n')
+        '"route53:ListResourceRecordSets", "route53:ListTagsForResource", "route53:ListTagsForResources", '
+        '"route53:GetHostedZone"]\n')
     assert drift.main(["--checkout", str(tmp_path), "--cloud", "aws", "--preset", "external-dns"]) == 1
     out = capsys.readouterr().out
-    assert "aws/external-dns: differs" in out and "not granted: route53:ListTagsForResources" in out
+    assert "aws/external-dns: differs" in out and "not granted: route53:GetHostedZone" in out
     # AND a file missing from the checkout is exit 2
     assert drift.main(["--checkout", str(tmp_path), "--cloud", "aws", "--preset", "karpenter"]) == 2
