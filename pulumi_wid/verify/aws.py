@@ -201,6 +201,10 @@ def _pod_issuers(chain: Chain, workload: Workload, stack: Stack) -> list[str]:
 def _token_accepted(chain: Chain, trust: Any, provider: str, sub: str, stack: Stack, role: Res) -> bool:
     where = _issuer_of(provider)
     ok, by = _irsa_allows(trust, provider, sub, EKS_AUDIENCE)
+    if not ok and _irsa_allows(trust, provider, sub, EKS_AUDIENCE, probe=True)[0]:
+        chain.unverified(f"token from {where}", f"sub={sub}, aud={EKS_AUDIENCE} is allowed by the trust of "
+                         f"{role.label} only if a condition verify does not evaluate offline holds")
+        return False
     if not chain.check(f"token from {where}", ok,
                        f"sub={sub}, aud={EKS_AUDIENCE} allowed by {by}" if ok
                        else f"the pod's token (sub={sub}, aud={EKS_AUDIENCE}) is refused by the trust of {role.label}"):

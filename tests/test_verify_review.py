@@ -1,0 +1,103 @@
+"""Adversarial review of ``pulumi-wid verify``: stacks a security reviewer expects to FAIL or be
+UNVERIFIED (never PASS), and the rewrites that keep the meaning and must still PASS.
+
+Each case is one change to the good stacks of ``test_verify_mutants`` (their clusters are tied
+to the ServiceAccounts through the Kubernetes provider, so PASS is provable there)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+from pulumi_wid.verify import FAIL, PASS, UNVERIFIED, verify_resources
+from pulumi_wid.verify.iam import condition_holds
+from pulumi_wid.verify.state import parse_deployment
+
+# the good stacks and their helpers (tests are not a package: --import-mode=importlib)
+_spec = importlib.util.spec_from_file_location("_verify_mutants", Path(__file__).with_name("test_verify_mutants.py"))
+mutants = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(mutants)
+ISSUER, PROVIDER_ARN, ROLE_ARN = mutants.ISSUER, mutants.PROVIDER_ARN, mutants.ROLE_ARN
+_cond, _find, _res, irsa_stack = mutants._cond, mutants._find, mutants._res, mutants.irsa_stack
+
+SUB = "system:serviceaccount:orders:api"
+WEB = {"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity", "Principal": {"Federated": PROVIDER_ARN}}
+
+
+def _chains(stack: list[dict]):
+    return verify_resources(parse_deployment({"resources": stack}, "test"))
+
+
+def _verdicts(stack: list[dict]) -> list[str]:
+    return [c.status for c in _chains(stack)]
+
+
+def _with_trust(edit) -> list[dict]:
+    stack = irsa_stack()
+    role = _find(stack, "role")["outputs"]
+    trust = json.loads(role["assumeRolePolicy"])
+    edit(trust)
+    role["assumeRolePolicy"] = json.dumps(trust)
+    return stack
+
+
+# -- IAM semantics ------------------------------------------------------------------------------
+
+def test_a_broad_statement_gated_by_a_global_key_every_request_carries_is_not_refused():
+    # GIVEN the exact statement, and a second one for every ServiceAccount of the cluster, gated
+    # only by aws:RequestedRegion, which AWS puts in every request context
+    stack = _with_trust(lambda t: t["Statement"].append({**WEB, "Condition": {
+        "StringLike": {f"{ISSUER}:sub": "system:serviceaccount:*"},
+        "StringEquals": {"aws:RequestedRegion": "us-east-1"}}}))
+    # WHEN verified THEN another ServiceAccount may be accepted: never PASS
+    chain, = _chains(stack)
+    assert chain.status == FAIL
+    accepted = [p for p in chain.probes if p.accepted]
+    assert accepted and all("statement 1" in p.by for p in accepted)
+
+
+def test_a_global_key_verify_does_not_model_is_unknown_not_absent():
+    context = {f"{ISSUER}:sub": SUB}
+    assert condition_holds({"StringEquals": {"aws:RequestedRegion": "us-east-1"}}, context)[0] is None
+    assert condition_holds({"Null": {"aws:SourceIp": "true"}}, context)[0] is None
+    assert condition_holds({"StringNotEqualsIfExists": {"aws:CurrentTime": "x"}}, context)[0] is None
+    # keys verify models stay decided: the OIDC claims, and session tags EKS does not set
+    assert condition_holds({"StringEquals": {f"{ISSUER}:email": "x"}}, context) == (False, f"{ISSUER}:email is not in the request")
+    assert condition_holds({"StringEquals": {"aws:RequestTag/team": "x"}}, context)[0] is False
+    assert condition_holds({"StringNotEquals": {"aws:RequestTag/team": "x"}}, context) == (True, "")
+
+
+def test_a_working_trust_with_an_unevaluated_global_key_is_unverified_not_fail():
+    stack = _with_trust(lambda t: _cond(t).update({"StringEqualsIfExists": {"aws:RequestedRegion": "us-east-1"}}))
+    chain, = _chains(stack)
+    assert chain.status == UNVERIFIED
+    assert [c.name for c in chain.checks if c.status == UNVERIFIED] == [f"token from {ISSUER}"]
+
+
+def test_for_any_value_on_a_missing_key_is_false_even_with_a_negated_operator():
+    # IAM: ForAnyValue over an absent key is an empty set, so no value satisfies it
+    assert condition_holds({"ForAnyValue:StringNotEquals": {f"{ISSUER}:amr": "x"}}, {f"{ISSUER}:sub": SUB})[0] is False
+    assert condition_holds({"ForAnyValue:StringEquals": {f"{ISSUER}:amr": "x"}}, {f"{ISSUER}:sub": SUB})[0] is False
+    assert condition_holds({"ForAllValues:StringNotEquals": {f"{ISSUER}:amr": "x"}}, {f"{ISSUER}:sub": SUB}) == (True, "")
+    assert condition_holds({"ForAnyValue:StringNotEqualsIfExists": {f"{ISSUER}:amr": "x"}}, {})[0] is True
+    # at least one value outside the list
+    assert condition_holds({"ForAnyValue:StringNotEquals": {"k": ["a"]}}, {"k": ["a", "b"]})[0] is True
+    assert condition_holds({"ForAnyValue:StringNotEquals": {"k": ["a", "b"]}}, {"k": ["a", "b"]})[0] is False
+
+
+def test_a_deny_that_never_applies_does_not_hide_a_broad_allow():
+    # GIVEN every ServiceAccount allowed, and a Deny for all but orders/api that IAM never applies
+    # (its ForAnyValue condition is on a claim EKS tokens do not carry)
+    def edit(trust):
+        _cond(trust).pop("StringEquals")
+        _cond(trust)["StringLike"] = {f"{ISSUER}:sub": "system:serviceaccount:*", f"{ISSUER}:aud": "sts.amazonaws.com"}
+        trust["Statement"].append({"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRoleWithWebIdentity",
+                                   "Condition": {"StringNotEquals": {f"{ISSUER}:sub": SUB},
+                                                 "ForAnyValue:StringNotEquals": {f"{ISSUER}:amr": "x"}}})
+    assert _verdicts(_with_trust(edit)) == [FAIL]
+    # the same Deny without the inert condition does keep the others out
+    def working(trust):
+        edit(trust)
+        trust["Statement"][1]["Condition"].pop("ForAnyValue:StringNotEquals")
+    assert _verdicts(_with_trust(working)) == [PASS]
