@@ -101,3 +101,67 @@ def test_a_deny_that_never_applies_does_not_hide_a_broad_allow():
         edit(trust)
         trust["Statement"][1]["Condition"].pop("ForAnyValue:StringNotEquals")
     assert _verdicts(_with_trust(working)) == [PASS]
+
+
+# -- EKS Pod Identity --------------------------------------------------------------------------
+
+CLUSTER_ARN = "arn:aws:eks:us-east-1:111122223333:cluster/prod"
+TARGET_ARN = "arn:aws:iam::999999999999:role/orders-data"
+
+
+def pod_identity_stack(*extra: dict, **association: object) -> list[dict]:
+    trust = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "pods.eks.amazonaws.com"},
+        "Action": ["sts:AssumeRole", "sts:TagSession"],
+        "Condition": {"StringEquals": {"aws:SourceArn": CLUSTER_ARN, "aws:SourceAccount": "111122223333"}}}]}
+    return [
+        _res("aws:eks/cluster:Cluster", "eks", {"name": "prod", "arn": CLUSTER_ARN}),
+        _res("aws:eks/addon:Addon", "agent", {"addonName": "eks-pod-identity-agent", "clusterName": "prod"}),
+        _res("aws:iam/role:Role", "role", {"arn": ROLE_ARN, "name": "orders-api", "assumeRolePolicy": json.dumps(trust)}),
+        _res("aws:eks/podIdentityAssociation:PodIdentityAssociation", "assoc", {
+            "clusterName": "prod", "namespace": "orders", "serviceAccount": "api", "roleArn": ROLE_ARN, **association}),
+        *extra,
+    ]
+
+
+def _target(principal: object) -> list[dict]:
+    trust = {"Statement": [{"Effect": "Allow", "Principal": principal, "Action": ["sts:AssumeRole", "sts:TagSession"]}]}
+    return [
+        _res("aws:iam/role:Role", "target", {"arn": TARGET_ARN, "assumeRolePolicy": json.dumps(trust)}),
+        _res("aws:iam/rolePolicy:RolePolicy", "hop", {"role": "orders-api", "policy": json.dumps({"Statement": [
+            {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": TARGET_ARN}]})}),
+    ]
+
+
+def test_pod_identity_stack_passes():
+    assert _verdicts(pod_identity_stack()) == [PASS]
+    assert _verdicts(pod_identity_stack(*_target({"AWS": ROLE_ARN}), targetRoleArn=TARGET_ARN)) == [PASS]
+
+
+def test_a_target_role_that_trusts_other_principals_fails():
+    # GIVEN a cross-account target role whose trust also lets anyone (or another account) assume it
+    for principal in ({"AWS": "*"}, {"AWS": [ROLE_ARN, "arn:aws:iam::444455556666:root"]}, "*"):
+        chain, = _chains(pod_identity_stack(*_target(principal), targetRoleArn=TARGET_ARN))
+        # THEN the chain FAILs and names the target role's statement
+        assert chain.status == FAIL, principal
+        assert [p.description for p in chain.probes if p.accepted] == [f"another principal than {ROLE_ARN} on the target role"]
+
+
+def test_another_association_of_the_role_for_another_service_account_fails_in_any_cluster():
+    # GIVEN the role also associated with kube-system/default of another cluster
+    other = _res("aws:eks/podIdentityAssociation:PodIdentityAssociation", "assoc-dev", {
+        "clusterName": "dev", "namespace": "kube-system", "serviceAccount": "default", "roleArn": ROLE_ARN})
+    chains = {c.name: c for c in _chains(pod_identity_stack(other))}
+    # THEN the prod chain names the association that lets another ServiceAccount in
+    accepted = [(p.description, p.by) for p in chains["assoc"].probes if p.accepted]
+    assert accepted == [("kube-system/default on cluster dev (another association of the role)",
+                         "PodIdentityAssociation 'assoc-dev'")]
+    # and in the same cluster, another namespace (the synthetic probes alone never named it)
+    staging = _res("aws:eks/podIdentityAssociation:PodIdentityAssociation", "assoc-staging", {
+        "clusterName": "prod", "namespace": "staging", "serviceAccount": "api", "roleArn": ROLE_ARN})
+    assert [p.description for p in {c.name: c for c in _chains(pod_identity_stack(staging))}["assoc"].probes
+            if p.accepted] == ["staging/api on cluster prod (another association of the role)"]
+    # the same ServiceAccount on another cluster is the multi-cluster feature, not a way in
+    same = _res("aws:eks/podIdentityAssociation:PodIdentityAssociation", "assoc-dev", {
+        "clusterName": "dev", "namespace": "orders", "serviceAccount": "api", "roleArn": ROLE_ARN})
+    assert not any(p.accepted for p in {c.name: c for c in _chains(pod_identity_stack(same))}["assoc"].probes)

@@ -320,6 +320,12 @@ def pod_identity_chain(association: Res, stack: Stack, workloads: list[Workload]
                                   (f"{sa2} in namespace {namespace}", namespace, sa2)):
         hit = next((a for a in same_role if (a.get("namespace"), a.get("serviceAccount")) == (ns, name)), None)
         chain.probes.append(Probe(description, hit is not None, label(hit) if hit else ""))
+    for hit in stack.associations:  # any other ServiceAccount the role is associated with, in any cluster
+        ns, name = hit.get("namespace"), hit.get("serviceAccount")
+        if hit.get("roleArn") == role_arn and (ns, name) != (namespace, service_account) and (ns, name) not in (
+                (ns2, service_account), (namespace, sa2)):
+            chain.probes.append(Probe(f"{ns}/{name} on cluster {hit.get('clusterName')} (another association of the role)",
+                                      True, label(hit)))
     return chain
 
 
@@ -416,6 +422,9 @@ def _check_target(chain: Chain, target: str, role: Optional[Res], role_arn: str,
     chain.check("target role trusts the association role", ok and ok_tag,
                 f"{target_role.label} {by}" if ok and ok_tag
                 else f"{target_role.label} must allow {role_arn} sts:AssumeRole and sts:TagSession")
+    for extra in iam.other_principals(_trust(target_role), lambda kind, value: (kind, value) == ("AWS", role_arn)):
+        chain.probes.append(Probe(f"another principal than {role_arn} on the target role", True,
+                                  f"{target_role.label} {extra}"))
 
 
 def verify_aws(resources: list[Res], workloads: list[Workload], clusters: list[Cluster],
