@@ -165,3 +165,60 @@ def test_another_association_of_the_role_for_another_service_account_fails_in_an
     same = _res("aws:eks/podIdentityAssociation:PodIdentityAssociation", "assoc-dev", {
         "clusterName": "dev", "namespace": "orders", "serviceAccount": "api", "roleArn": ROLE_ARN})
     assert not any(p.accepted for p in {c.name: c for c in _chains(pod_identity_stack(same))}["assoc"].probes)
+
+
+# -- GKE ---------------------------------------------------------------------------------------
+
+POOL, EMAIL = mutants.POOL, mutants.EMAIL
+GSA_ID = f"projects/shop-prod/serviceAccounts/{EMAIL}"
+ENCRYPTED = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "AAAA"}
+
+
+def _grant(kind: str, name: str, **fields: object) -> dict:
+    return _res(f"gcp:serviceaccount/{kind}:{kind}", name, {"serviceAccountId": GSA_ID, **fields})
+
+
+def test_token_creator_on_the_gsa_for_other_service_accounts_fails():
+    # GIVEN the exact workloadIdentityUser grant, and the Token Creator role on the same GSA, which
+    # also mints its access tokens (https://cloud.google.com/iam/docs/service-account-permissions)
+    for member in (f"principalSet://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/{POOL}/*",
+                   f"serviceAccount:{POOL}[staging/api]"):
+        stack = [*mutants.gke_stack(), _grant("IAMMember", "tc", role="roles/iam.serviceAccountTokenCreator", member=member)]
+        chain, = _chains(stack)
+        # THEN another ServiceAccount can impersonate the GSA: FAIL naming the grant
+        assert chain.status == FAIL, member
+        assert {p.by for p in chain.probes if p.accepted} == {"IAMMember 'tc'"}
+    # a Token Creator grant to a Google group leaves the chain alone
+    stack = [*mutants.gke_stack(), _grant("IAMMember", "tc", role="roles/iam.serviceAccountTokenCreator",
+                                          member="group:ops@example.com")]
+    assert _verdicts(stack) == [PASS]
+
+
+def test_grants_on_the_gsa_the_file_does_not_decrypt_are_unverified():
+    # GIVEN a second grant on the GSA whose members (or one of them) are encrypted in the file
+    for grant in (_grant("IAMBinding", "b", role="roles/iam.workloadIdentityUser", members=ENCRYPTED),
+                  _grant("IAMBinding", "b", role="roles/iam.workloadIdentityUser",
+                         members=[f"serviceAccount:{POOL}[orders/api]", ENCRYPTED]),
+                  _grant("IAMMember", "b", role="roles/iam.workloadIdentityUser", member=ENCRYPTED),
+                  _grant("IAMPolicy", "b", policyData=ENCRYPTED)):
+        chain, = _chains([*mutants.gke_stack(), grant])
+        # THEN whom it admits cannot be seen: UNVERIFIED, never PASS
+        assert chain.status == UNVERIFIED, grant
+        assert [c.name for c in chain.checks if c.status == UNVERIFIED] == [f"grants of {grant['type'].rsplit(':', 1)[-1]} 'b'"]
+
+
+def test_a_condition_on_an_iam_policy_binding_is_judged():
+    # GIVEN the only workloadIdentityUser grant in an authoritative policy, its binding expired
+    stack = [r for r in mutants.gke_stack() if not r["urn"].endswith("::wiu")]
+    binding = {"role": "roles/iam.workloadIdentityUser", "members": [f"serviceAccount:{POOL}[orders/api]"],
+               "condition": {"title": "t", "expression": 'request.time < timestamp("2020-01-01T00:00:00Z")'}}
+    policy = _grant("IAMPolicy", "p", policyData=json.dumps({"bindings": [binding]}))
+    chain, = _chains([*stack, policy])
+    assert chain.status == FAIL
+    assert "its condition expired at 2020-01-01T00:00:00Z" in " ".join(chain.reasons())
+    binding["condition"]["expression"] = "resource.name.startsWith('x')"
+    policy["outputs"]["policyData"] = json.dumps({"bindings": [binding]})
+    assert _verdicts([*stack, policy]) == [UNVERIFIED]
+    del binding["condition"]
+    policy["outputs"]["policyData"] = json.dumps({"bindings": [binding]})
+    assert _verdicts([*stack, policy]) == [PASS]
