@@ -222,3 +222,39 @@ def test_a_condition_on_an_iam_policy_binding_is_judged():
     del binding["condition"]
     policy["outputs"]["policyData"] = json.dumps({"bindings": [binding]})
     assert _verdicts([*stack, policy]) == [PASS]
+
+
+# -- state: what is deployed ---------------------------------------------------------------------
+
+def test_a_setting_the_deployed_outputs_hold_as_null_is_off_whatever_the_inputs_ask():
+    # GIVEN (after `pulumi refresh`) a GKE cluster whose deployed workloadIdentityConfig is null,
+    # though the program's inputs still set the pool
+    stack = mutants.gke_stack()
+    gke = _find(stack, "gke")
+    gke["inputs"] = {"workloadIdentityConfig": {"workloadPool": POOL}}
+    gke["outputs"]["workloadIdentityConfig"] = None
+    chain, = _chains(stack)
+    # THEN workload identity is off on the deployed cluster: FAIL, and the drift is noted
+    assert chain.status == FAIL
+    assert "has no workloadIdentityConfig.workloadPool" in " ".join(chain.reasons())
+    # the same for an AKS cluster whose deployed OIDC issuer profile is null
+    stack = mutants.aks_stack()
+    aks = _find(stack, "aks")
+    aks["inputs"] = {"oidcIssuerProfile": {"enabled": True, "issuerURL": mutants.AKS_ISSUER}}
+    aks["outputs"]["oidcIssuerProfile"] = None
+    assert _verdicts(stack) == [FAIL]
+    # an input the outputs do not record at all is still read
+    stack = mutants.gke_stack()
+    gke = _find(stack, "gke")
+    gke["inputs"] = {"workloadIdentityConfig": gke["outputs"].pop("workloadIdentityConfig")}
+    assert _verdicts(stack) == [PASS]
+
+
+def test_drift_to_null_is_noted():
+    stack = mutants.irsa_stack()
+    role = _find(stack, "role")
+    role["inputs"] = {"assumeRolePolicy": role["outputs"]["assumeRolePolicy"]}
+    role["outputs"]["assumeRolePolicy"] = None
+    chain, = _chains(stack)
+    assert chain.status == FAIL
+    assert any("the deployed assumeRolePolicy differs" in n for n in chain.notes)
