@@ -258,3 +258,38 @@ def test_drift_to_null_is_noted():
     chain, = _chains(stack)
     assert chain.status == FAIL
     assert any("the deployed assumeRolePolicy differs" in n for n in chain.notes)
+
+
+# -- cluster placement -----------------------------------------------------------------------------
+
+def test_a_service_account_in_the_encrypted_default_namespace_of_its_provider_is_unverified():
+    # GIVEN a ServiceAccount without a namespace, on a provider whose namespace is encrypted,
+    # and a trust for default/api (where verify would otherwise assume it lives)
+    stack = mutants.irsa_stack()
+    del _find(stack, "sa")["outputs"]["metadata"]["namespace"]
+    _find(stack, "k8s")["inputs"]["namespace"] = ENCRYPTED
+    role = _find(stack, "role")["outputs"]
+    role["assumeRolePolicy"] = role["assumeRolePolicy"].replace(SUB, "system:serviceaccount:default:api")
+    chain, = _chains(stack)
+    assert chain.status == UNVERIFIED
+    assert chain.reasons() == ["ServiceAccount: ServiceAccount 'sa': the namespace is encrypted in this file"]
+    _find(stack, "k8s")["inputs"]["namespace"] = "default"
+    assert _verdicts(stack) == [PASS]
+
+
+def test_a_kubeconfig_names_a_cluster_only_as_a_whole_name():
+    # GIVEN a provider built from a kubeconfig string for cluster prod-eu (not in the stack) and
+    # the stack's cluster prod, whose name is a prefix of it
+    stack = mutants.irsa_stack()
+    provider = _find(stack, "k8s")
+    provider["dependencies"] = []
+    provider["inputs"]["kubeconfig"] = ("apiVersion: v1\nclusters:\n- name: prod-eu\ncontexts: []\nusers:\n- name: aws\n"
+                                        "  user: {exec: {command: aws, args: [eks, get-token, --cluster-name, prod-eu]}}\n")
+    # THEN the ServiceAccount is not shown on prod: it can FAIL but not PASS
+    chain, = _chains(stack)
+    assert chain.status == UNVERIFIED
+    assert "not tied to a cluster of this stack" in " ".join(chain.reasons())
+    # the kubeconfig of prod itself (here in a GKE-style context name) still places it
+    provider["inputs"]["kubeconfig"] = provider["inputs"]["kubeconfig"].replace("prod-eu", "prod").replace(
+        "- name: prod\n", "- name: gke_shop_us-east1_prod\n")
+    assert _verdicts(stack) == [PASS]
