@@ -201,6 +201,10 @@ def _pod_issuers(chain: Chain, workload: Workload, stack: Stack) -> list[str]:
 def _token_accepted(chain: Chain, trust: Any, provider: str, sub: str, stack: Stack, role: Res) -> bool:
     where = _issuer_of(provider)
     ok, by = _irsa_allows(trust, provider, sub, EKS_AUDIENCE)
+    if not ok and _irsa_allows(trust, provider, sub, EKS_AUDIENCE, probe=True)[0]:
+        chain.unverified(f"token from {where}", f"sub={sub}, aud={EKS_AUDIENCE} is allowed by the trust of "
+                         f"{role.label} only if a condition verify does not evaluate offline holds")
+        return False
     if not chain.check(f"token from {where}", ok,
                        f"sub={sub}, aud={EKS_AUDIENCE} allowed by {by}" if ok
                        else f"the pod's token (sub={sub}, aud={EKS_AUDIENCE}) is refused by the trust of {role.label}"):
@@ -316,6 +320,12 @@ def pod_identity_chain(association: Res, stack: Stack, workloads: list[Workload]
                                   (f"{sa2} in namespace {namespace}", namespace, sa2)):
         hit = next((a for a in same_role if (a.get("namespace"), a.get("serviceAccount")) == (ns, name)), None)
         chain.probes.append(Probe(description, hit is not None, label(hit) if hit else ""))
+    for hit in stack.associations:  # any other ServiceAccount the role is associated with, in any cluster
+        ns, name = hit.get("namespace"), hit.get("serviceAccount")
+        if hit.get("roleArn") == role_arn and (ns, name) != (namespace, service_account) and (ns, name) not in (
+                (ns2, service_account), (namespace, sa2)):
+            chain.probes.append(Probe(f"{ns}/{name} on cluster {hit.get('clusterName')} (another association of the role)",
+                                      True, label(hit)))
     return chain
 
 
@@ -412,6 +422,9 @@ def _check_target(chain: Chain, target: str, role: Optional[Res], role_arn: str,
     chain.check("target role trusts the association role", ok and ok_tag,
                 f"{target_role.label} {by}" if ok and ok_tag
                 else f"{target_role.label} must allow {role_arn} sts:AssumeRole and sts:TagSession")
+    for extra in iam.other_principals(_trust(target_role), lambda kind, value: (kind, value) == ("AWS", role_arn)):
+        chain.probes.append(Probe(f"another principal than {role_arn} on the target role", True,
+                                  f"{target_role.label} {extra}"))
 
 
 def verify_aws(resources: list[Res], workloads: list[Workload], clusters: list[Cluster],

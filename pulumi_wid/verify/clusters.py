@@ -9,6 +9,7 @@ the stack, has no known cluster.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -38,6 +39,11 @@ class Cluster:
 
 def _known(value: Any) -> Optional[str]:
     return str(value) if isinstance(value, str) and value and not is_placeholder(value) else None
+
+
+def _names(text: str, name: Optional[str]) -> bool:
+    """Whether ``text`` holds ``name`` as a whole name (``prod`` is not in ``prod-eu``)."""
+    return bool(name) and re.search(rf"(?<![A-Za-z0-9-]){re.escape(name)}(?![A-Za-z0-9-])", text) is not None
 
 
 def _first(value: Any) -> dict[str, Any]:
@@ -133,7 +139,7 @@ class Placement:
         if not found:  # a kubeconfig string naming the cluster
             text = str(provider.get("kubeconfig") or "")
             for cluster in self.cluster_by_urn.values():
-                if text and (cluster.name in text or (cluster.arn and cluster.arn in text)):
+                if text and (_names(text, cluster.name) or _names(text, cluster.arn)):
                     found[cluster.res.urn] = cluster
         return next(iter(found.values())) if len(found) == 1 else None
 

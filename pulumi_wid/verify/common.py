@@ -60,9 +60,11 @@ def _meta(res: Res) -> dict[str, Any]:
     return merged
 
 
-def _default_namespace(placement: Placement, res: Res) -> str:
+def _default_namespace(placement: Placement, res: Res) -> Any:
     provider = placement.provider_of(res)
     namespace = provider.get("namespace") if provider is not None else None
+    if namespace is SECRET or is_placeholder(namespace):
+        return namespace  # not readable: said so, never taken for "default"
     return namespace if isinstance(namespace, str) and namespace else "default"
 
 

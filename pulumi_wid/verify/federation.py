@@ -215,6 +215,12 @@ def _judge(chain: Chain, accepts: Any, iss: str, subjects: list[str], aud: str) 
             chain.probes.append(Probe(description, hit, by))
 
 
+def _other_principals(chain: Chain, role: Res, trust: Any) -> None:
+    """Allow statements for any principal but an OIDC provider: another way into the role."""
+    for extra in iam.other_principals(trust, lambda kind, value: kind == "Federated" and ":oidc-provider/" in value):
+        chain.probes.append(Probe("another principal than the issuer's OIDC provider", True, f"{role.label} {extra}"))
+
+
 def _children(resources: list[Res], component: Res, types: tuple[str, ...]) -> list[Res]:
     return [r for r in resources if r.parent == component.urn and r.type in types]
 
@@ -248,6 +254,7 @@ def verify_federation(resources: list[Res], facts: Optional[Facts] = None) -> tu
                 continue
             judged_roles.add(role.urn)
             _judge(chain, lambda i, s, a, p, role=role: aws_accepts(role, aws_providers, i, s, a, p), iss, subjects, aud)
+            _other_principals(chain, role, parse_json_field(role.get("assumeRolePolicy")))
             if kind == "federated":
                 check_pod(chain, "aws", out.get("pod_template_patch"), aud, {"AWS_ROLE_ARN": role.get("arn")})
         elif cloud == "azure":
@@ -298,8 +305,14 @@ def verify_federation(resources: list[Res], facts: Optional[Facts] = None) -> tu
                            f"{role.label} trusts {iss} without a :sub condition: every repository on the issuer can assume it"):
             continue
         chain.check("aud condition", bool(auds), "the trust pins :aud" if auds else f"{role.label} does not pin :aud")
+        aud = auds[0] if auds else "sts.amazonaws.com"
         _judge(chain, lambda i, s, a, p, role=role: aws_accepts(role, aws_providers, i, s, a, p), iss,
-               [s for s in subs if "*" not in s and "?" not in s] or subs[:1], auds[0] if auds else "sts.amazonaws.com")
+               [s for s in subs if "*" not in s and "?" not in s] or subs[:1], aud)
+        for pattern in dict.fromkeys(s for s in subs if "*" in s or "?" in s):  # what a wildcard lets in
+            sample = pattern.replace("*", "x").replace("?", "x")
+            hit, by = aws_accepts(role, aws_providers, iss, sample, aud, True)
+            chain.probes.append(Probe(f"subject {sample} (admitted by the pattern {pattern})", hit, by))
+        _other_principals(chain, role, trust)
     # hand-built pool principals (not the GKE *.svc.id.goog pools, which verify.gcp judges)
     for _res, member in grants:
         m = _POOL_PRINCIPAL.match(member)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from datetime import datetime, timezone
@@ -10,10 +11,14 @@ from typing import Any, Optional
 from . import kinds
 from .clusters import Cluster
 from .common import Workload, candidate_clusters, label, other
-from .model import Chain, Facts, Probe, Res, unreadable
+from .model import SECRET, Chain, Facts, Probe, Res, unreadable
 
 GSA_ANNOTATION = "iam.gke.io/gcp-service-account"
 WIU = "roles/iam.workloadIdentityUser"
+TOKEN_CREATOR = "roles/iam.serviceAccountTokenCreator"
+"""Also mints the service account's access tokens (https://cloud.google.com/iam/docs/service-account-permissions)."""
+ENCRYPTED = str(SECRET)
+"""The role or member of a grant the file holds encrypted."""
 NODE_SELECTOR = "iam.gke.io/gke-metadata-server-enabled"
 _MEMBER = re.compile(r"^serviceAccount:(?P<pool>[^\[]+\.svc\.id\.goog)\[(?P<ns>[^/\]]+)/(?P<ksa>[^\]]+)\]$")
 POOL = re.compile(r"^(?:[a-z][-a-z0-9.]*[a-z0-9]:)?[a-z][-a-z0-9]{4,28}[a-z0-9]\.svc\.id\.goog$")
@@ -38,15 +43,22 @@ def grants(resources: list[Res]) -> list[tuple[Res, str, str]]:
         role = res.get("role")
         if res.get("member") and role:
             out.append((res, str(role), str(res.get("member"))))
+        elif res.get("members") is SECRET and role:
+            out.append((res, str(role), ENCRYPTED))
         elif isinstance(res.get("members"), list) and role:
             out += [(res, str(role), str(m)) for m in res.get("members")]
+        elif res.get("policyData") is SECRET:
+            out.append((res, ENCRYPTED, ENCRYPTED))
         elif res.get("policyData"):
             try:
                 policy = json.loads(res.get("policyData")) if isinstance(res.get("policyData"), str) else res.get("policyData")
             except ValueError:
                 continue
             for binding in (policy.get("bindings", []) if isinstance(policy, dict) else []):
-                out += [(res, str(binding.get("role")), str(m)) for m in binding.get("members", [])]
+                bound = res  # a binding's own condition, judged like an IAMMember's
+                if isinstance(binding, dict) and binding.get("condition"):
+                    bound = dataclasses.replace(res, outputs={**res.outputs, "condition": binding["condition"]})
+                out += [(bound, str(binding.get("role")), str(m)) for m in binding.get("members", [])]
     return out
 
 
@@ -175,14 +187,19 @@ def gsa_chain(workload: Workload, email: Any, account: Optional[Res], index: Ind
     wiu = [(r, m) for r, role, m in index.grants if role == WIU and _targets_account(r, account, email)]
     for res, _ in wiu:
         chain.uses(res, "member", "members", "policyData")
+    minting = wiu + [(r, m) for r, role, m in index.grants if role == TOKEN_CREATOR and _targets_account(r, account, email)]
+    hidden = {r.urn: r for r, role, m in index.grants if ENCRYPTED in (role, m) and _targets_account(r, account, email)}
+    for res in hidden.values():
+        chain.unverified(f"grants of {label(res)}", f"{label(res)} on {email} is encrypted in this file: whom it "
+                         "admits is not seen (export with --show-secrets to check it)")
     hint = next((m_["pool"] for _, m in wiu if (m_ := pool_member(m))
                  and (m_["ns"], m_["ksa"]) == (workload.namespace, workload.service_account)), None)
     pools, autopilot = _pools(chain, workload, index, hint)
     _judge_grant(chain, workload, str(email), wiu, pools)
     _check_selector(chain, workload, autopilot)
     if pools:
-        _probes(chain, workload, pools[0], wiu)
-    for res, member in wiu:  # other KSAs granted on the same GSA share its access
+        _probes(chain, workload, pools[0], minting)
+    for res, member in minting:  # other KSAs granted on the same GSA share its access
         m = _MEMBER.match(member)
         if m and (m["ns"], m["ksa"]) != (workload.namespace, workload.service_account):
             chain.probes.append(Probe(f"{member} (another member of the grant)", True, label(res)))

@@ -85,6 +85,19 @@ _NEGATED = {
 _KNOWN = {"StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike", "Null", *_NEGATED}
 
 
+def _carried_unseen(key: str) -> bool:
+    """A global ``aws:`` key the caller did not put in the context: the live request may carry it.
+
+    AWS adds global keys to requests on its own (``aws:RequestedRegion``, ``aws:CurrentTime`` and
+    ``aws:SecureTransport`` are in every request context, ``aws:SourceIp`` and ``aws:UserAgent`` in
+    most: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html),
+    so one verify does not model is unknown, not absent. Session tags (``aws:RequestTag/...``) are
+    the exception: the caller lists every tag the service sets.
+    """
+    lowered = key.lower()
+    return lowered.startswith("aws:") and not lowered.startswith("aws:requesttag/")
+
+
 def condition_holds(condition: Optional[Mapping[str, Any]], context: Mapping[str, Any]) -> tuple[Optional[bool], str]:
     """Whether every operator/key of ``condition`` holds for ``context``.
 
@@ -109,13 +122,16 @@ def condition_holds(condition: Optional[Mapping[str, Any]], context: Mapping[str
         for key, wanted in block.items():
             values = ctx.get(key.lower())
             patterns = [str(p) for p in as_list(wanted)]
+            if values is None and _carried_unseen(key):
+                unknown = f"{key} is not known offline"
+                continue
             if op == "Null":
                 is_null = values is None
                 if not any((p.lower() == "true") == is_null for p in patterns):
                     return False, f"Null on {key}"
                 continue
-            if values is None:
-                if if_exists or op in _NEGATED or qualifier == "ForAllValues":
+            if values is None:  # ForAnyValue over an absent key is an empty set: no value satisfies it
+                if if_exists or qualifier == "ForAllValues" or (op in _NEGATED and qualifier != "ForAnyValue"):
                     continue
                 return False, f"{key} is not in the request"
             if UNKNOWN in values:
@@ -135,7 +151,7 @@ def condition_holds(condition: Optional[Mapping[str, Any]], context: Mapping[str
                 if op in _NEGATED:
                     base = _NEGATED[op]
                     matched = [any(_match_one(base, p, str(v)) for p in patterns) for v in values]
-                    ok = not any(matched)
+                    ok = not all(matched) if qualifier == "ForAnyValue" else not any(matched)
                 else:
                     matched = [any(_match_one(op, p, str(v)) for p in patterns) for v in values]
                     ok = all(matched) if qualifier == "ForAllValues" else any(matched)

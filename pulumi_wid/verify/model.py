@@ -75,9 +75,13 @@ class Res:
     raw_type: str = ""
 
     def get(self, key: str, default: Any = None) -> Any:
-        """What is deployed (the output), else the input."""
+        """What is deployed (the output), else the input.
+
+        A custom resource's output recorded as null is what is deployed (a setting turned off,
+        as after ``pulumi refresh``): the program's input does not stand in for it.
+        """
         value = self.outputs.get(key)
-        if value is None:
+        if value is None and not (self.custom and key in self.outputs):
             value = self.inputs.get(key)
         return default if value is None else value
 
@@ -86,7 +90,7 @@ class Res:
         if key not in self.inputs or key not in self.outputs:
             return False
         given, deployed = self.inputs[key], self.outputs[key]
-        if given is None or deployed is None:
+        if given is None or (deployed is None and not self.custom):
             return False
         return parse_json_field(given) != parse_json_field(deployed)
 
