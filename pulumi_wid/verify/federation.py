@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from . import iam
@@ -225,119 +226,137 @@ def _children(resources: list[Res], component: Res, types: tuple[str, ...]) -> l
     return [r for r in resources if r.parent == component.urn and r.type in types]
 
 
+@dataclass
+class _Stack:
+    """What the federation checks look up in the stack."""
+
+    resources: list[Res]
+    aws_providers: dict[str, Res]
+    roles: list[Res]
+    pool_providers: list[Res]
+    grants: list[tuple[Res, str]]
+    pinned: list[str]
+    judged_roles: set[str] = field(default_factory=set)
+    seen_principals: set[str] = field(default_factory=set)
+
+
 def verify_federation(resources: list[Res], facts: Optional[Facts] = None) -> tuple[list[Chain], set[str]]:
     """Chains of foreign-issuer and CI trusts, and the URNs of the roles judged here (not as IRSA)."""
-    chains: list[Chain] = []
-    judged_roles: set[str] = set()
-    aws_providers = {str(r.get("arn")): r for r in resources if r.type == OIDC_PROVIDER}
-    roles = [r for r in resources if r.type == ROLE and not r.pending_delete]
-    pool_providers = [r for r in resources if r.type == POOL_PROVIDER]
-    grants = [(r, str(r.get("member"))) for r in resources if r.type.startswith("gcp:") and r.get("member")]
-    pinned = [i for i in (facts.issuers if facts else [])]
-    seen_principals: set[str] = set()
-    for component in (r for r in resources if r.type in COMPONENTS):
-        cloud, out = COMPONENTS[component.type], component.outputs
-        iss, subjects, aud = out.get("issuer_url"), out.get("subjects") or [], out.get("audience")
-        kind = "ci" if out.get("pod_template_patch") is None and out.get("service_account_name") is None else "federated"
-        chain = Chain(cloud, kind, component.name, ", ".join(map(str, subjects)))
-        chains.append(chain)
-        if not (isinstance(iss, str) and isinstance(aud, str) and all(isinstance(s, str) for s in subjects) and subjects):
-            chain.unverified("token", "the component's issuer, subjects or audience are not readable in this stack")
-            continue
-        if pinned and kind == "federated":
-            chain.check("cluster issuer", iss in pinned, f"pinned with --issuer: {iss}" if iss in pinned
-                        else f"the trust names {iss}, the cluster's issuer is {' or '.join(pinned)}")
-        if cloud == "aws":
-            role = next((r for r in roles if r.parent == component.urn), None)
-            if role is None:
-                chain.unverified("role", "the component's role is not in this stack")
-                continue
-            judged_roles.add(role.urn)
-            _judge(chain, lambda i, s, a, p, role=role: aws_accepts(role, aws_providers, i, s, a, p), iss, subjects, aud)
-            _other_principals(chain, role, parse_json_field(role.get("assumeRolePolicy")))
-            if kind == "federated":
-                check_pod(chain, "aws", out.get("pod_template_patch"), aud, {"AWS_ROLE_ARN": role.get("arn")})
-        elif cloud == "azure":
-            fics = _children(resources, component, FICS)
-            _judge(chain, lambda i, s, a, p, fics=fics: azure_accepts(fics, i, s, a), iss, subjects, aud)
-            chain.check("audience", aud == AZURE_AUDIENCE, f"{AZURE_AUDIENCE}" if aud == AZURE_AUDIENCE
-                        else f"{aud!r} is not {AZURE_AUDIENCE}")
-            if kind == "federated":
-                check_pod(chain, "azure", out.get("pod_template_patch"), aud,
-                          {"AZURE_CLIENT_ID": out.get("client_id"), "AZURE_TENANT_ID": out.get("tenant_id")})
-        else:
-            name = str(out.get("provider_name") or "")
-            parts = re.fullmatch(r"projects/(\d+)/locations/global/workloadIdentityPools/([a-z0-9-]+)/providers/([a-z0-9-]+)", name)
-            if parts is None:
-                chain.unverified("pool provider", f"the component's provider name {name!r} is not readable")
-                continue
-            number, pool, provider_id = parts.groups()
-            seen_principals.update(f"principal://iam.googleapis.com/projects/{number}/locations/global/"
-                                   f"workloadIdentityPools/{pool}/subject/{s}" for s in subjects)
-            _judge(chain, lambda i, s, a, p, n=number, pool=pool: gcp_accepts(pool_providers, grants, n, pool, i, s, a, p),
-                   iss, subjects, aud)
-            if kind == "federated":
-                check_pod(chain, "gcp", out.get("pod_template_patch"), aud, {})
-                _check_credential_configuration(chain, out.get("credential_configuration"), number, pool, provider_id,
-                                                out.get("pod_template_patch"))
+    st = _Stack(resources, {str(r.get("arn")): r for r in resources if r.type == OIDC_PROVIDER},
+                [r for r in resources if r.type == ROLE and not r.pending_delete],
+                [r for r in resources if r.type == POOL_PROVIDER],
+                [(r, str(r.get("member"))) for r in resources if r.type.startswith("gcp:") and r.get("member")],
+                list(facts.issuers if facts else []))
+    chains = [_component_chain(st, c) for c in resources if c.type in COMPONENTS]
     # roles trusting a CI issuer, written by hand: judged as CI (not as IRSA, which wants a ServiceAccount)
-    for role in roles:
-        if role.urn in judged_roles:
-            continue
-        trust = parse_json_field(role.get("assumeRolePolicy"))
-        try:
-            federated = [str(p) for s in iam.statements(trust) if isinstance(s.get("Principal"), dict)
-                         for p in iam.as_list(s["Principal"].get("Federated"))]
-        except (AttributeError, TypeError):
-            continue
-        issuers = [i for i in CI_ISSUERS if any(f.split(":oidc-provider/", 1)[-1] == _host(i) for f in federated)]
-        if not issuers:
-            continue
-        judged_roles.add(role.urn)
-        iss = issuers[0]
-        subs = [str(v) for s in iam.statements(trust) for block in (s.get("Condition") or {}).values()
-                if isinstance(block, dict) for k, vs in block.items() if k.lower().endswith(":sub") for v in iam.as_list(vs)]
-        auds = [str(v) for s in iam.statements(trust) for block in (s.get("Condition") or {}).values()
-                if isinstance(block, dict) for k, vs in block.items() if k.lower().endswith(":aud") for v in iam.as_list(vs)]
-        chain = Chain("aws", "ci", role.name, ", ".join(subs) or "(none)")
-        chains.append(chain)
-        if not chain.check("sub condition", bool(subs), "the trust pins :sub" if subs else
-                           f"{role.label} trusts {iss} without a :sub condition: every repository on the issuer can assume it"):
-            continue
-        chain.check("aud condition", bool(auds), "the trust pins :aud" if auds else f"{role.label} does not pin :aud")
-        aud = auds[0] if auds else "sts.amazonaws.com"
-        _judge(chain, lambda i, s, a, p, role=role: aws_accepts(role, aws_providers, i, s, a, p), iss,
-               [s for s in subs if "*" not in s and "?" not in s] or subs[:1], aud)
-        for pattern in dict.fromkeys(s for s in subs if "*" in s or "?" in s):  # what a wildcard lets in
-            sample = pattern.replace("*", "x").replace("?", "x")
-            hit, by = aws_accepts(role, aws_providers, iss, sample, aud, True)
-            chain.probes.append(Probe(f"subject {sample} (admitted by the pattern {pattern})", hit, by))
-        _other_principals(chain, role, trust)
+    chains += [c for role in st.roles if role.urn not in st.judged_roles if (c := _ci_role_chain(st, role))]
     # hand-built pool principals (not the GKE *.svc.id.goog pools, which verify.gcp judges)
-    for _res, member in grants:
-        m = _POOL_PRINCIPAL.match(member)
-        if not m or member in seen_principals or m["pool"].endswith(".svc.id.goog"):
+    chains += [c for _res, member in st.grants if (c := _pool_principal_chain(st, member))]
+    return chains, st.judged_roles
+
+
+def _component_chain(st: _Stack, component: Res) -> Chain:
+    cloud, out = COMPONENTS[component.type], component.outputs
+    iss, subjects, aud = out.get("issuer_url"), out.get("subjects") or [], out.get("audience")
+    kind = "ci" if out.get("pod_template_patch") is None and out.get("service_account_name") is None else "federated"
+    chain = Chain(cloud, kind, component.name, ", ".join(map(str, subjects)))
+    if not (isinstance(iss, str) and isinstance(aud, str) and all(isinstance(s, str) for s in subjects) and subjects):
+        chain.unverified("token", "the component's issuer, subjects or audience are not readable in this stack")
+        return chain
+    if st.pinned and kind == "federated":
+        chain.check("cluster issuer", iss in st.pinned, f"pinned with --issuer: {iss}" if iss in st.pinned
+                    else f"the trust names {iss}, the cluster's issuer is {' or '.join(st.pinned)}")
+    if cloud == "aws":
+        role = next((r for r in st.roles if r.parent == component.urn), None)
+        if role is None:
+            chain.unverified("role", "the component's role is not in this stack")
+            return chain
+        st.judged_roles.add(role.urn)
+        _judge(chain, lambda i, s, a, p, role=role: aws_accepts(role, st.aws_providers, i, s, a, p), iss, subjects, aud)
+        _other_principals(chain, role, parse_json_field(role.get("assumeRolePolicy")))
+        if kind == "federated":
+            check_pod(chain, "aws", out.get("pod_template_patch"), aud, {"AWS_ROLE_ARN": role.get("arn")})
+    elif cloud == "azure":
+        fics = _children(st.resources, component, FICS)
+        _judge(chain, lambda i, s, a, p, fics=fics: azure_accepts(fics, i, s, a), iss, subjects, aud)
+        chain.check("audience", aud == AZURE_AUDIENCE, f"{AZURE_AUDIENCE}" if aud == AZURE_AUDIENCE
+                    else f"{aud!r} is not {AZURE_AUDIENCE}")
+        if kind == "federated":
+            check_pod(chain, "azure", out.get("pod_template_patch"), aud,
+                      {"AZURE_CLIENT_ID": out.get("client_id"), "AZURE_TENANT_ID": out.get("tenant_id")})
+    else:
+        name = str(out.get("provider_name") or "")
+        parts = re.fullmatch(r"projects/(\d+)/locations/global/workloadIdentityPools/([a-z0-9-]+)/providers/([a-z0-9-]+)", name)
+        if parts is None:
+            chain.unverified("pool provider", f"the component's provider name {name!r} is not readable")
+            return chain
+        number, pool, provider_id = parts.groups()
+        st.seen_principals.update(f"principal://iam.googleapis.com/projects/{number}/locations/global/"
+                                  f"workloadIdentityPools/{pool}/subject/{s}" for s in subjects)
+        _judge(chain, lambda i, s, a, p, n=number, pool=pool: gcp_accepts(st.pool_providers, st.grants, n, pool, i, s, a, p),
+               iss, subjects, aud)
+        if kind == "federated":
+            check_pod(chain, "gcp", out.get("pod_template_patch"), aud, {})
+            _check_credential_configuration(chain, out.get("credential_configuration"), number, pool, provider_id,
+                                            out.get("pod_template_patch"))
+    return chain
+
+
+def _ci_role_chain(st: _Stack, role: Res) -> Optional[Chain]:
+    trust = parse_json_field(role.get("assumeRolePolicy"))
+    try:
+        federated = [str(p) for s in iam.statements(trust) if isinstance(s.get("Principal"), dict)
+                     for p in iam.as_list(s["Principal"].get("Federated"))]
+    except (AttributeError, TypeError):
+        return None
+    issuers = [i for i in CI_ISSUERS if any(f.split(":oidc-provider/", 1)[-1] == _host(i) for f in federated)]
+    if not issuers:
+        return None
+    st.judged_roles.add(role.urn)
+    iss = issuers[0]
+    subs = [str(v) for s in iam.statements(trust) for block in (s.get("Condition") or {}).values()
+            if isinstance(block, dict) for k, vs in block.items() if k.lower().endswith(":sub") for v in iam.as_list(vs)]
+    auds = [str(v) for s in iam.statements(trust) for block in (s.get("Condition") or {}).values()
+            if isinstance(block, dict) for k, vs in block.items() if k.lower().endswith(":aud") for v in iam.as_list(vs)]
+    chain = Chain("aws", "ci", role.name, ", ".join(subs) or "(none)")
+    if not chain.check("sub condition", bool(subs), "the trust pins :sub" if subs else
+                       f"{role.label} trusts {iss} without a :sub condition: every repository on the issuer can assume it"):
+        return chain
+    chain.check("aud condition", bool(auds), "the trust pins :aud" if auds else f"{role.label} does not pin :aud")
+    aud = auds[0] if auds else "sts.amazonaws.com"
+    _judge(chain, lambda i, s, a, p, role=role: aws_accepts(role, st.aws_providers, i, s, a, p), iss,
+           [s for s in subs if "*" not in s and "?" not in s] or subs[:1], aud)
+    for pattern in dict.fromkeys(s for s in subs if "*" in s or "?" in s):  # what a wildcard lets in
+        sample = pattern.replace("*", "x").replace("?", "x")
+        hit, by = aws_accepts(role, st.aws_providers, iss, sample, aud, True)
+        chain.probes.append(Probe(f"subject {sample} (admitted by the pattern {pattern})", hit, by))
+    _other_principals(chain, role, trust)
+    return chain
+
+
+def _pool_principal_chain(st: _Stack, member: str) -> Optional[Chain]:
+    m = _POOL_PRINCIPAL.match(member)
+    if not m or member in st.seen_principals or m["pool"].endswith(".svc.id.goog"):
+        return None
+    st.seen_principals.add(member)
+    chain = Chain("gcp", "pool_principal", member.rsplit("/subject/", 1)[-1], m["sub"])
+    mine = [p for p in st.pool_providers if p.get("workloadIdentityPoolId") == m["pool"]]
+    if not mine:
+        chain.unverified("pool provider", f"no provider of pool {m['pool']} is in this stack: its issuer, audiences "
+                         "and attribute condition cannot be checked here")
+        return chain
+    for provider in mine:
+        oidc = provider.get("oidc") or {}
+        oidc = oidc[0] if isinstance(oidc, list) and oidc else oidc
+        iss = oidc.get("issuerUri") if isinstance(oidc, dict) else None
+        auds = (oidc.get("allowedAudiences") if isinstance(oidc, dict) else None) or sorted(
+            _names(m["number"], m["pool"], str(provider.get("workloadIdentityPoolProviderId"))))
+        if not isinstance(iss, str):
+            chain.unverified("pool provider issuer", f"{provider.label} has no readable issuer")
             continue
-        seen_principals.add(member)
-        chain = Chain("gcp", "pool_principal", member.rsplit("/subject/", 1)[-1], m["sub"])
-        chains.append(chain)
-        mine = [p for p in pool_providers if p.get("workloadIdentityPoolId") == m["pool"]]
-        if not mine:
-            chain.unverified("pool provider", f"no provider of pool {m['pool']} is in this stack: its issuer, audiences "
-                             "and attribute condition cannot be checked here")
-            continue
-        for provider in mine:
-            oidc = provider.get("oidc") or {}
-            oidc = oidc[0] if isinstance(oidc, list) and oidc else oidc
-            iss = oidc.get("issuerUri") if isinstance(oidc, dict) else None
-            auds = (oidc.get("allowedAudiences") if isinstance(oidc, dict) else None) or sorted(
-                _names(m["number"], m["pool"], str(provider.get("workloadIdentityPoolProviderId"))))
-            if not isinstance(iss, str):
-                chain.unverified("pool provider issuer", f"{provider.label} has no readable issuer")
-                continue
-            if iss in CI_ISSUERS and not provider.get("attributeCondition"):
-                chain.check("attribute condition", False, f"{provider.label} trusts the shared issuer {iss} without an "
-                            "attribute condition: Google requires one, and it is what keeps other owners out")
-            _judge(chain, lambda i, s, a, p, n=m["number"], pool=m["pool"]: gcp_accepts(
-                pool_providers, grants, n, pool, i, s, a, p), iss, [m["sub"]], auds[0])
-    return chains, judged_roles
+        if iss in CI_ISSUERS and not provider.get("attributeCondition"):
+            chain.check("attribute condition", False, f"{provider.label} trusts the shared issuer {iss} without an "
+                        "attribute condition: Google requires one, and it is what keeps other owners out")
+        _judge(chain, lambda i, s, a, p, n=m["number"], pool=m["pool"]: gcp_accepts(
+            st.pool_providers, st.grants, n, pool, i, s, a, p), iss, [m["sub"]], auds[0])
+    return chain
