@@ -104,7 +104,7 @@ class EksPodIdentity(WidComponent):
             {
                 "role_arn": role_arn,
                 "role_name": role_name,
-                "trust_policy": pulumi.Output.from_input(trust),
+                "trust_policy": trust,
                 "association_id": associations[0].association_id if associations else None,
                 "target_role_arn": spec.target_role_arn,
             },
@@ -113,7 +113,7 @@ class EksPodIdentity(WidComponent):
             ready=[role, *grants, *target, *associations, k8s_account],
         )
 
-    def _trust_policy(self, spec: EksSpec) -> pulumi.Output[str]:
+    def _trust_policy(self, spec: EksSpec) -> pulumi.Input[str]:
         if spec.mode == "pod_identity":
             return self._pod_identity_trust(spec)
         ph = spec.placeholders
@@ -142,10 +142,10 @@ class EksPodIdentity(WidComponent):
 
         return pulumi.Output.all(*sources).apply(build)
 
-    def _pod_identity_trust(self, spec: EksSpec) -> pulumi.Output[str]:
+    def _pod_identity_trust(self, spec: EksSpec) -> pulumi.Input[str]:
         """The EKS guide's trust; pinned to the clusters and ServiceAccount, plus trust_policy_conditions, when asked."""
         if not spec.pin_trust and not spec.trust_conditions:
-            return pulumi.Output.from_input(doc.compact_json(doc.pod_identity_trust_policy()))
+            return _PLAIN_POD_IDENTITY_TRUST
         identity = spec.identity
         clusters = [spec.cluster_name, *(cluster for _, cluster in spec.associations)]
         where: list[Any] = []
@@ -237,6 +237,10 @@ class EksPodIdentity(WidComponent):
             grants.append(aws.iam.RolePolicyAttachment(f"{name}-preset-{number}", role=role.name, policy_arn=policy.arn,
                                                        opts=self._child))
         return grants
+
+
+_PLAIN_POD_IDENTITY_TRUST = doc.compact_json(doc.pod_identity_trust_policy())
+"""The EKS guide's Pod Identity trust, the same for every unpinned role: serialised once."""
 
 
 def _first_issuer(identities: Any) -> str:
