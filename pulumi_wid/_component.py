@@ -54,18 +54,37 @@ class WidComponent(pulumi.ComponentResource):
 
     def _set_outputs(self, values: Mapping[str, Any], gated: Sequence[str] = (),
                      ready: Sequence[pulumi.Resource] = ()) -> None:
-        """Set each value on ``self`` as an Output (those named in ``gated`` depending on ``ready``)
-        and register them all.
+        """Give ``self`` each value as an Output attribute (those named in ``gated`` depending on
+        ``ready``) and register them all.
 
-        A value with nothing unknown in it is registered as the plain value it is: the
-        engine records the same outputs, and the SDK does not wait on an Output of each.
+        A value with nothing unknown in it is registered as the plain value it is (the
+        engine records the same outputs, and the SDK awaits no Output for it), and its
+        attribute's Output is made the first time it is read (``__getattr__``): a stack of
+        thousands of components reads few of their outputs. The Output is the same either way.
         """
         registered: dict[str, Any] = {}
+        plain: dict[str, tuple[Any, bool]] = {}
         for key, value in values.items():
-            output = after(value, ready) if key in gated else output_of(value)
-            setattr(self, key, output)
-            registered[key] = output if contains_unknown(value) else value
+            if contains_unknown(value):
+                output = after(value, ready) if key in gated else output_of(value)
+                setattr(self, key, output)
+                registered[key] = output
+            else:
+                plain[key] = (value, key in gated)
+                registered[key] = value
+        self._plain_outputs = plain
+        self._ready = list(ready)
         self.register_outputs(registered)
+
+    def __getattr__(self, name: str) -> Any:
+        """An output registered as a plain value, as an Output (made on first use, then kept)."""
+        plain = self.__dict__.get("_plain_outputs")
+        if not plain or name not in plain:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        value, gated = plain.pop(name)
+        output = after(value, self._ready if gated else ())
+        setattr(self, name, output)
+        return output
 
 
 def _cache_resource_types() -> None:
