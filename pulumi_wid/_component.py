@@ -71,7 +71,8 @@ class WidComponent(pulumi.ComponentResource):
                 registered[key] = output
             else:
                 plain[key] = (value, key in gated)
-                registered[key] = value
+                if value is not None:  # the SDK drops an output that serialises to None: not sent at all
+                    registered[key] = value
         self._plain_outputs = plain
         self._ready = list(ready)
         self.register_outputs(registered)

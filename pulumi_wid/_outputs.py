@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pulumi
+from pulumi.runtime import settings as _settings
 
 from .identity import Identity
 from .validation import (
@@ -31,9 +32,7 @@ def placeholder_mode() -> bool:
 
     Read once per component from the runtime it runs in, then passed explicitly.
     """
-    from pulumi.runtime import settings
-
-    monitor = settings.get_monitor()
+    monitor = _settings.get_monitor()
     return bool(getattr(getattr(monitor, "mocks", None), "placeholders", False))
 
 
