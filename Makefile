@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench docs clean
+.PHONY: demo test lint bench bench-quick docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,7 +35,9 @@ docs: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
-	$(BIN)/python benchmarks/verify_scale.py
+
+bench-quick: $(STAMP)
+	$(BIN)/python benchmarks/bench.py --quick
 
 clean:
 	rm -rf $(VENV)

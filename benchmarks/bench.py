@@ -1,56 +1,44 @@
-"""Benchmark: what pulumi-wid's components cost against the same resources written by hand.
+"""Benchmark: what pulumi-wid costs against Pulumi's own floor, the command at scale, verify at scale.
 
-    python benchmarks/bench.py            # full run (about 15-17 minutes on 2 cores)
-    python benchmarks/bench.py --quick    # fewer repetitions, N = 10 and 100 only
+    python benchmarks/bench.py                 # everything, one table (about 20 minutes on 2 cores)
+    python benchmarks/bench.py --quick         # small sizes, one run each, no valgrind (under 3 minutes)
+    python benchmarks/bench.py --no-instructions
+    python benchmarks/bench.py --only plan --only verify
     python benchmarks/bench.py --json out.json
-    python benchmarks/bench.py --only instructions   # instruction counts alone (valgrind)
 
-Every measurement runs in a fresh subprocess (``--worker SCENARIO_JSON``), so
-import caches, the IAM database cache and Pulumi's runtime state never leak
-from one measurement into the next. The worker prints one JSON line back.
+Every measurement runs in a fresh subprocess (``--worker SPEC``), so import caches, the
+IAM database cache and Pulumi's runtime state never leak from one measurement into the
+next. The worker prints one JSON line back. The script prints one markdown table and exits 0.
 
-Scale scenarios (under the mock runtime, ``pulumi_wid.testing.WidMocks``):
-for N identities per cloud (aws, azure, gcp, and "all" = N of each), three
-programs are run alternately and the table reports medians:
+Parts (rows of the table):
 
-- component: the package's components;
-- baseline: the same resources and output wiring written by hand;
-- floor: the baseline's resources, each identity's inside a bare
-  ``ComponentResource`` (children parented to it, one registered output). It
-  is what Pulumi's component mechanism costs by itself, so component/floor is
-  what pulumi-wid adds (validation, its outputs, ordering) and floor/baseline
-  what any component costs.
+- instructions (needs valgrind; skipped by ``--quick``): each scale program (below) at
+  N=1 and N=101 per cloud under ``valgrind --tool=cachegrind`` with the garbage collector
+  off and the hash seed fixed; (I(101) - I(1)) / 100 is the work per identity, the same on
+  every run and machine load. component/floor is the figure for what the package adds
+  (target: at most 1.05).
+- library under the mock runtime (``pulumi_wid.testing.WidMocks``), wall time, per cloud
+  (aws, azure, gcp, and "all" = N of each): three programs, run alternately:
+  - component: the package's components;
+  - baseline: the same resources and output wiring written by hand;
+  - floor: the baseline's resources, each identity's inside a bare ``ComponentResource``
+    (children parented to it, one registered output): what Pulumi's component mechanism
+    costs by itself.
+  The worker imports every SDK first, so these measure building and registering (the
+  collector on, as in a user's program; ``tm`` = tracemalloc peak of one extra run).
+- ``pulumi-wid plan`` (the command, in its own tuned process: see pulumi_wid/_process.py)
+  of generated projects: N identities over the three clouds in turn, and in the same run
+  the limit, a program of as many bare CustomResources (no input, no parent, no wiring);
+  wall time and peak RSS of the process, per identity above a 0-identity program's; and
+  at N=1,000 the same plan as a library caller runs it (``cli.main([...])``, untuned).
+- the demo: ``pulumi-wid plan .`` of the root project, median of several runs.
+- verify of a generated export (benchmarks/verify_scale.py): 5,000, 10,000 and 20,000
+  resources, time and tracemalloc peak.
+- import cost of the package, each component and each SDK alone; one cloud's component
+  must import no other cloud's SDK.
 
-The worker imports every SDK the program uses before it starts the clock, so
-the scale figures measure building and registering the resources (import cost
-is measured on its own). The IAM index cache (``PULUMI_WID_CACHE_DIR``) is
-warmed once before the first measurement, as it is on any machine after the
-package's first run.
-
-- wall: ``time.perf_counter`` around ``mocks.run(program)`` (the program and
-  the wait for every registration to finish).
-- rss: ``ru_maxrss`` after the run minus ``ru_maxrss`` before it (growth of
-  the process's peak resident set, MiB; 0 when the run stays under the
-  import-time peak). Taken in the timed runs.
-- tm peak: ``tracemalloc`` peak of the run (MiB of Python allocations, traced
-  from just before the program to its end), in one extra untimed run of the
-  component program per single-cloud scenario (tracemalloc slows Python down,
-  so it never runs in timed runs).
-- Rounds per scenario (one run of each program): 5 at N=10, 3 at N=100 and
-  N=1000, except azure at N=1000 (2 rounds, ~30 s a run) and "all" at N=1000
-  (1 round, ~1 minute a run),
-  which keeps a full run near 15-17 minutes on 2 cores (``--quick``: N=10 and
-  100, 3 rounds, about 5 minutes).
-
-Instruction counts (``--instructions``, or ``--only instructions``; needs
-valgrind): each program at N=1 and N=101 per cloud under ``valgrind
---tool=cachegrind`` with the garbage collector off; (I(101) - I(1)) / 100 is
-the work per identity, the same on every run and every machine load. Wall
-time on a shared 2-core VM moves by +-10-15% between identical runs, so these
-counts are what to compare two versions of the code with; they leave out the
-collector's share, which the wall figures hold.
-
-Nothing here is part of the test suite; the script prints a table and exits 0.
+No test depends on these timings (tests/test_bench_programs.py checks only that the
+three scale programs declare the same resources and wiring).
 """
 
 from __future__ import annotations
@@ -359,7 +347,32 @@ def worker_import(spec: dict) -> dict:
             "policy_sentry": "policy_sentry" in sys.modules}
 
 
-def run_worker(spec: dict, timeout: float = 600) -> dict:
+def worker_plan(spec: dict) -> dict:
+    """``pulumi-wid plan`` of a generated project in this fresh process: the command's own
+    (tuned, ``main()``) or as a library caller runs it (``main([...])``, untuned)."""
+    import resource
+
+    from pulumi_wid import cli
+
+    directory = spec["directory"]
+    sys.argv = ["pulumi-wid", "plan", directory]
+    real_stdout, sys.stdout = sys.stdout, open(os.devnull, "w")  # noqa: SIM115 - the plan's text is not measured
+    t0 = time.perf_counter()
+    code = cli.main() if spec["tuned"] else cli.main(["plan", directory])
+    wall = time.perf_counter() - t0
+    sys.stdout = real_stdout
+    return {"wall": wall, "code": code, "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def worker_verify(spec: dict) -> dict:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import verify_scale
+
+    resources, chains, seconds, peak = verify_scale.measure(spec["n"])
+    return {"resources": resources, "chains": chains, "wall": seconds, "tm_peak_mib": peak}
+
+
+def run_worker(spec: dict, timeout: float = 1800) -> dict:
     proc = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "--worker", json.dumps(spec)],
         cwd=ROOT, capture_output=True, text=True, timeout=timeout,
@@ -381,6 +394,90 @@ def time_plan() -> float:
 
 
 # --------------------------------------------------------------------------------
+# The command at scale: `pulumi-wid plan` of generated projects
+# --------------------------------------------------------------------------------
+
+RESOURCES_PER_IDENTITY = 5  # each program registers a component and its four resources per identity
+
+# N identities, the three clouds in turn (EKS Pod Identity, AKS, GKE), each as in the scale programs
+MIXED_PROGRAM = '''\
+import pulumi
+import pulumi_aws as aws
+import pulumi_azure_native as azure_native
+import pulumi_gcp as gcp
+import pulumi_kubernetes as k8s
+
+from pulumi_wid import AksFederatedIdentity, EksPodIdentity, GkeWorkloadIdentity
+
+SUB = "{sub}"
+kube = k8s.Provider("k8s")
+eks = pulumi.ResourceOptions(providers=[aws.Provider("aws", region="us-east-1"), kube])
+aks = pulumi.ResourceOptions(providers=[azure_native.Provider("azure", subscription_id=SUB), kube])
+gke = pulumi.ResourceOptions(providers=[gcp.Provider("gcp", project="{project}"), kube])
+for i in range({n}):
+    ident = {{"namespace": f"team{{i}}", "service_account": "api"}}
+    if i % 3 == 0:
+        EksPodIdentity(f"app{{i}}-eks", {{"identity": ident, "cluster_name": "prod", "policy_statements": [
+            {{"Action": ["s3:GetObject"], "Resource": [f"arn:aws:s3:::bucket-{{i}}/*"]}}]}}, eks)
+    elif i % 3 == 1:
+        AksFederatedIdentity(f"app{{i}}-aks", {{
+            "identity": ident, "resource_group_name": "rg", "location": "eastus", "oidc_issuer_url": "{issuer}",
+            "role_assignments": [{{"role": "Storage Blob Data Reader", "scope":
+                f"/subscriptions/{{SUB}}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acct{{i}}"}}]}}, aks)
+    else:
+        GkeWorkloadIdentity(f"app{{i}}-gke", {{
+            "identity": ident, "project": "{project}", "account_id": f"team{{i}}-api",
+            "bindings": [{{"role": "roles/storage.objectViewer", "resource_type": "storage_bucket",
+                          "resource": f"bucket-{{i}}"}}]}}, gke)
+'''
+
+# The runtime's limit: as many registrations, each a bare CustomResource with no input, no
+# parent, no provider and nothing wired between them.
+LIMIT_PROGRAM = '''\
+import pulumi
+
+for i in range({n}):
+    for j in range({per}):
+        pulumi.CustomResource("bench:index:Bare", f"r{{i}}-{{j}}", {{}})
+'''
+
+
+def write_project(directory: Path, n: int, kind: str) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "Pulumi.yaml").write_text(f"name: bench-{kind}-{n}\nruntime: python\n")
+    source = (MIXED_PROGRAM.format(n=n, sub=SUBSCRIPTION, project=PROJECT, issuer=ISSUER) if kind == "component"
+              else LIMIT_PROGRAM.format(n=n, per=RESOURCES_PER_IDENTITY))
+    (directory / "__main__.py").write_text(source)
+    return directory
+
+
+def bench_plan_scale(sizes: list[int], untuned_at: int) -> dict:
+    """The command (``pulumi-wid plan``, tuned) on the mixed program at each size, with the limit
+    program at the same size in the same run, and a 0-identity program for the import baseline;
+    at ``untuned_at`` also the same plan as a library caller runs it (``main([...])``)."""
+    import tempfile
+
+    results: dict = {}
+    with tempfile.TemporaryDirectory(prefix="wid-bench-") as tmp:
+        def plan(kind: str, n: int, tuned: bool = True) -> dict:
+            project = write_project(Path(tmp) / f"{kind}-{n}", n, kind)
+            found = run_worker({"kind": "plan", "directory": str(project), "tuned": tuned})
+            if found["code"] != 0:
+                raise RuntimeError(f"plan of the {kind} program (N={n}) exited {found['code']}")
+            _log(f"  plan {kind:9} N={n:<6} {'tuned' if tuned else 'untuned'}: {found['wall']:.2f} s, "
+                 f"peak RSS {found['rss_mib']:.0f} MiB")
+            return found
+
+        results["empty"] = plan("component", 0)
+        for n in sizes:
+            results[f"component/{n}"] = plan("component", n)
+            results[f"limit/{n}"] = plan("limit", n)
+        if untuned_at:
+            results[f"untuned/{untuned_at}"] = plan("component", untuned_at, tuned=False)
+    return results
+
+
+# --------------------------------------------------------------------------------
 # Orchestration
 # --------------------------------------------------------------------------------
 
@@ -393,17 +490,13 @@ def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-# The slowest pairs at N=1000 (azure-native registers ~24 aliases per resource; "all"
-# is the three clouds at once) run fewer times to keep the whole run near 10 minutes.
-REPS_OVERRIDE = {("azure", 1000): 2, ("all", 1000): 1}
 IMPLS = ("component", "baseline", "floor")
 
 
-def bench_scale(sizes: dict[int, int], memory: bool) -> dict:
+def bench_scale(sizes: dict[int, int], clouds: tuple[str, ...], memory: bool) -> dict:
     results: dict = {}
-    for n, default_reps in sizes.items():
-        for cloud in CLOUDS:
-            reps = REPS_OVERRIDE.get((cloud, n), default_reps)
+    for n, reps in sizes.items():
+        for cloud in clouds:
             runs: dict[str, list[dict]] = {impl: [] for impl in IMPLS}
             for rep in range(reps):
                 # alternate, and rotate which goes first, so drift in the machine's speed
@@ -426,13 +519,12 @@ def bench_scale(sizes: dict[int, int], memory: bool) -> dict:
                         {"kind": "scale", "cloud": cloud, "n": n, "impl": impl, "tracemalloc": True}
                     )["tm_peak_mib"]
             entry["ratio"] = entry["component"]["wall"] / entry["baseline"]["wall"]
-            entry["cpu_ratio"] = entry["component"]["cpu"] / entry["baseline"]["cpu"]
             entry["floor_ratio"] = entry["floor"]["wall"] / entry["baseline"]["wall"]
             entry["over_floor"] = entry["component"]["wall"] / entry["floor"]["wall"]
             results[f"{cloud}/{n}"] = entry
             _log(f"  {cloud:5} N={n:<5} component {entry['component']['wall']:.3f}s  "
                  f"baseline {entry['baseline']['wall']:.3f}s  floor {entry['floor']['wall']:.3f}s  "
-                 f"ratio {entry['ratio']:.3f}  floor/baseline {entry['floor_ratio']:.3f}")
+                 f"component/floor {entry['over_floor']:.3f}")
     return results
 
 
@@ -440,11 +532,14 @@ INSTRUCTION_SIZES = (1, 101)
 
 
 def _instructions(spec: dict) -> int:
-    """Instructions the worker runs for ``spec``, counted by valgrind (cachegrind, no cache model)."""
+    """Instructions the worker runs for ``spec``, counted by valgrind (cachegrind, no cache model).
+
+    The hash seed is fixed so that a run is the same work every time; the environment is
+    the caller's (the IAM index cache lives under it)."""
     proc = subprocess.run(
         ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
          sys.executable, str(Path(__file__).resolve()), "--worker", json.dumps(spec)],
-        cwd=ROOT, capture_output=True, text=True, timeout=3600,
+        cwd=ROOT, capture_output=True, text=True, timeout=3600, env={**os.environ, "PYTHONHASHSEED": "0"},
     )
     if proc.returncode != 0 or not proc.stdout.strip():  # valgrind counts a crashed worker too
         raise RuntimeError(f"worker {spec} failed under valgrind ({proc.returncode}):\n{proc.stderr[-3000:]}")
@@ -476,20 +571,6 @@ def bench_instructions(clouds: tuple[str, ...]) -> dict:
         _log(f"  {c:5} instructions/identity: component {per_id['component'] / 1e6:.2f}M  "
              f"baseline {per_id['baseline'] / 1e6:.2f}M  floor {per_id['floor'] / 1e6:.2f}M")
     return results
-
-
-def _print_instructions(results: dict) -> None:
-    if not results:
-        return
-    out = print
-    out("Instructions per identity (valgrind, GC off, (I(N=101) - I(N=1)) / 100; deterministic)")
-    header = f"{'cloud':6} | {'component':>10} {'baseline':>10} {'floor':>10} | {'ratio':>5} {'floor r':>7} {'c/floor':>7}"
-    out(header)
-    out("-" * len(header))
-    for cloud, r in results.items():
-        out(f"{cloud:6} | {r['component_per_id'] / 1e6:>9.2f}M {r['baseline_per_id'] / 1e6:>9.2f}M "
-            f"{r['floor_per_id'] / 1e6:>9.2f}M | {r['ratio']:>5.2f} {r['floor_ratio']:>7.2f} {r['over_floor']:>7.2f}")
-    out()
 
 
 IMPORT_TARGETS = (
@@ -527,135 +608,138 @@ def bench_imports(reps: int) -> tuple[dict, list[str]]:
     return results, failures
 
 
-def print_report(meta: dict, scale: dict, imports: dict, import_failures: list[str] | None, plan: dict,
-                 sizes: list[int], instructions: dict | None = None) -> list[str]:
-    out = print
-    out()
-    out(f"pulumi-wid benchmark — {meta['machine']}")
-    out(f"python {meta['python']}, pulumi {meta['pulumi']}; {meta['method']}")
-    out()
-    if scale:
-        _print_scale(scale, sizes)
-    _print_instructions(instructions or {})
-    _print_rest(meta, imports, import_failures, plan)
-    return _verdicts(scale, import_failures, plan, sizes)
+# --------------------------------------------------------------------------------
+# The table
+# --------------------------------------------------------------------------------
+
+OVER_FLOOR_TARGET = 1.05
+DEMO_PLAN_TARGET = 1.5  # seconds
+PLAN_SPEEDUP_TARGET = 1.5
+VERIFY_TARGET = 1.0  # seconds for 5,000 resources
+LINEAR = 1.1  # per-identity figure at the largest size over the smallest's
 
 
-def _print_scale(scale: dict, sizes: list[int]) -> None:
-    out = print
-    out("Scale under the mock runtime (medians; wall = program + wait for registrations, imports excluded)")
-    header = (f"{'cloud':6} {'N':>5} {'res':>6} | {'component s':>11} {'per id ms':>9} {'rss+ MiB':>8} "
-              f"{'tm MiB':>7} | {'baseline s':>10} {'per id ms':>9} {'rss+ MiB':>8} | {'floor s':>8} | "
-              f"{'ratio':>5} {'cpu r':>5} {'floor r':>7} {'c/floor':>7} {'runs':>4}")
-    out(header)
-    out("-" * len(header))
-    for cloud in CLOUDS:
-        for n in sizes:
-            e = scale.get(f"{cloud}/{n}")
-            if not e:
-                continue
-            c, b, f = e["component"], e["baseline"], e["floor"]
-            ids = n * (3 if cloud == "all" else 1)
-
-            def tm(x: dict) -> str:
-                return f"{x['tm_peak_mib']:7.1f}" if "tm_peak_mib" in x else f"{'-':>7}"
-
-            out(f"{cloud:6} {n:>5} {c['resources']:>6} | {c['wall']:>11.3f} {1000 * c['wall'] / ids:>9.3f} "
-                f"{c['rss_delta_mib']:>8.1f} {tm(c)} | {b['wall']:>10.3f} {1000 * b['wall'] / ids:>9.3f} "
-                f"{b['rss_delta_mib']:>8.1f} | {f['wall']:>8.3f} | {e['ratio']:>5.2f} {e['cpu_ratio']:>5.2f} "
-                f"{e['floor_ratio']:>7.2f} {e['over_floor']:>7.2f} {c['runs']:>4}")
-    out("(res = resources registered by the component program, components included; "
-        "per id = wall / identities, 'all' counting 3N;\n rss+ = growth of peak RSS during the run; "
-        "tm = tracemalloc peak of the run, one extra run, component only;\n floor = the baseline's resources "
-        "inside a bare ComponentResource per identity (Pulumi's own cost of a component);\n ratio = component/baseline "
-        "median wall, cpu r = the same on process CPU time, floor r = floor/baseline,\n c/floor = component/floor "
-        "(what pulumi-wid adds over a bare component); runs = runs of each program)")
-    out()
+def _row(part: str, subject: str, n: str, value: str, per: str, reference: str, ratio: str, target: str) -> list[str]:
+    return [part, subject, n, value, per, reference, ratio, target]
 
 
-def _print_rest(meta: dict, imports: dict, import_failures: list[str] | None, plan: dict) -> None:
-    out = print
-    if not imports:
-        return _print_plan(plan)
-    out("Import cost (fresh process each, median)")
-    for label, r in imports.items():
-        extra = f"  loads {', '.join(r['sdks']) or 'no cloud SDK'}"
-        if r["policy_sentry"]:
-            extra += " + policy_sentry"
-        out(f"  {label:44} {1000 * r['wall']:8.1f} ms{extra}")
-    out("  one cloud imports no other cloud's SDK: "
-        + ("yes" if not import_failures else "NO: " + "; ".join(import_failures)))
-    out()
-    return _print_plan(plan)
+def table_rows(r: dict) -> list[list[str]]:
+    rows: list[list[str]] = []
+    for cloud, e in (r.get("instructions") or {}).items():
+        met = e["over_floor"] <= OVER_FLOOR_TARGET
+        rows.append(_row("instructions per identity (valgrind, GC off)", cloud, "101 - 1",
+                         f"{e['component_per_id'] / 1e6:.2f} M", "",
+                         f"floor {e['floor_per_id'] / 1e6:.2f} M, baseline {e['baseline_per_id'] / 1e6:.2f} M",
+                         f"c/floor {e['over_floor']:.3f}",
+                         f"<= {OVER_FLOOR_TARGET}: {'met' if met else 'NOT MET'}"))
+    for key, e in (r.get("scale") or {}).items():
+        cloud, n = key.split("/")
+        ids = int(n) * (3 if cloud == "all" else 1)
+        c, f, b = e["component"], e["floor"], e["baseline"]
+        tm = f", tm peak {c['tm_peak_mib']:.1f} MiB" if "tm_peak_mib" in c else ""
+        rows.append(_row("library under the mock runtime (wall, median)", cloud, n,
+                         f"{c['wall']:.2f} s", f"{1000 * c['wall'] / ids:.2f} ms{tm}",
+                         f"floor {f['wall']:.2f} s, baseline {b['wall']:.2f} s",
+                         f"c/floor {e['over_floor']:.2f} ({c['runs']} run{'s' if c['runs'] > 1 else ''})", ""))
+    plan = r.get("plan_scale") or {}
+    sizes = sorted(int(k.split("/")[1]) for k in plan if k.startswith("component/"))
+    base_rss = plan.get("empty", {}).get("rss_mib", 0.0)
+    for n in sizes:
+        c, lim = plan[f"component/{n}"], plan[f"limit/{n}"]
+        rows.append(_row("`pulumi-wid plan` (the command), mixed clouds", "all", str(n),
+                         f"{c['wall']:.1f} s, peak {c['rss_mib']:.0f} MiB",
+                         f"{1000 * c['wall'] / n:.2f} ms, {1024 * (c['rss_mib'] - base_rss) / n:.0f} KiB",
+                         f"limit {lim['wall']:.1f} s, {lim['rss_mib']:.0f} MiB "
+                         f"({1000 * lim['wall'] / n:.2f} ms/id)",
+                         f"{c['wall'] / lim['wall']:.2f}x the limit", ""))
+    if len(sizes) >= 2:
+        small, big = sizes[0], sizes[-1]
+        per_t = (plan[f"component/{big}"]["wall"] / big) / (plan[f"component/{small}"]["wall"] / small)
+        per_m = ((plan[f"component/{big}"]["rss_mib"] - base_rss) / big) / (
+            (plan[f"component/{small}"]["rss_mib"] - base_rss) / small)
+        lim_t = (plan[f"limit/{big}"]["wall"] / big) / (plan[f"limit/{small}"]["wall"] / small)
+        ok = per_t <= LINEAR and per_m <= LINEAR
+        rows.append(_row("plan growth", "all", f"{small} -> {big}", f"time/id x{per_t:.2f}, memory/id x{per_m:.2f}",
+                         "", f"limit time/id x{lim_t:.2f}", "",
+                         f"linear (<= {LINEAR}): {'met' if ok else 'NOT MET'}"))
+    untuned = [k for k in plan if k.startswith("untuned/")]
+    for key in untuned:
+        n = int(key.split("/")[1])
+        speedup = plan[key]["wall"] / plan[f"component/{n}"]["wall"]
+        rows.append(_row("plan: the command's process vs a library caller's", "all", str(n),
+                         f"{plan[f'component/{n}']['wall']:.1f} s", "", f"main([...]) {plan[key]['wall']:.1f} s",
+                         f"{speedup:.2f}x", ""))
+    demo = r.get("demo") or {}
+    if demo.get("walls"):
+        met = demo["wall"] < DEMO_PLAN_TARGET
+        rows.append(_row("`pulumi-wid plan .` (demo, median)", "all", str(len(demo["walls"])) + " runs",
+                         f"{demo['wall']:.2f} s", "", ", ".join(f"{w:.2f}" for w in demo["walls"]), "",
+                         f"< {DEMO_PLAN_TARGET} s: {'met' if met else 'NOT MET'}"))
+    verify = r.get("verify") or []
+    for v in verify:
+        target = ""
+        if v is verify[0]:
+            target = f"< {VERIFY_TARGET} s at 5,000: {'met' if v['wall'] < VERIFY_TARGET else 'NOT MET'}"
+        rows.append(_row("`verify` of a generated export", "aws", f"{v['resources']} res / {v['chains']} chains",
+                         f"{v['wall']:.2f} s", f"{1e6 * v['wall'] / v['resources']:.0f} us/res",
+                         f"tm peak {v['tm_peak_mib']:.1f} MiB", "", target))
+    if len(verify) >= 2:
+        growth = (verify[-1]["wall"] / verify[0]["wall"]) / (verify[-1]["resources"] / verify[0]["resources"])
+        rows.append(_row("verify growth", "aws", f"{verify[0]['resources']} -> {verify[-1]['resources']}",
+                         f"time/resource x{growth:.2f}", "", "", "", ""))
+    for label, e in (r.get("imports") or {}).items():
+        loads = ", ".join(e["sdks"]) or "no cloud SDK"
+        rows.append(_row("import (fresh process, median)", "", "", f"{1000 * e['wall']:.0f} ms", "", label,
+                         "", f"loads {loads}" + (" + policy_sentry" if e["policy_sentry"] else "")))
+    if r.get("import_failures") is not None:
+        rows.append(_row("one cloud imports no other cloud's SDK", "", "", "", "", "", "",
+                         "met" if not r["import_failures"] else "NOT MET: " + "; ".join(r["import_failures"])))
+    return rows
 
 
-def _print_plan(plan: dict) -> None:
-    if plan["walls"]:
-        print(f"pulumi-wid plan . (root demo project, fresh process, median of {len(plan['walls'])}): "
-              f"{plan['wall']:.2f} s  (runs: {', '.join(f'{w:.2f}' for w in plan['walls'])})")
-        print()
-
-
-def _verdicts(scale: dict, import_failures: list[str] | None, plan: dict, sizes: list[int]) -> list[str]:
-    out = print
-    verdicts = []
-    big = max(sizes, default=0)
-    if big >= 1000:
-        worst = max(scale[f"{c}/{big}"]["ratio"] for c in CLOUDS)
-        verdicts.append(f"ratio <= 1.15 at N=1000: {'MET' if worst <= 1.15 else 'NOT MET'} "
-                        f"(worst {worst:.2f}: " + ", ".join(f"{c} {scale[f'{c}/{big}']['ratio']:.2f}" for c in CLOUDS) + ")")
-        verdicts.append("  for reference, a bare component (floor) / baseline at N=1000: "
-                        + ", ".join(f"{c} {scale[f'{c}/{big}']['floor_ratio']:.2f}" for c in CLOUDS)
-                        + "; component / floor: "
-                        + ", ".join(f"{c} {scale[f'{c}/{big}']['over_floor']:.2f}" for c in CLOUDS))
-    if 100 in sizes and big >= 1000:
-        growth = {c: scale[f"{c}/1000"]["component"]["wall"] / scale[f"{c}/100"]["component"]["wall"] for c in CLOUDS}
-        verdicts.append("time N=1000 <= 11x N=100: " + ("MET" if max(growth.values()) <= 11 else "NOT MET")
-                        + " (" + ", ".join(f"{c} {g:.1f}x" for c, g in growth.items()) + ")")
-        traced = [c for c in CLOUDS if "tm_peak_mib" in scale[f"{c}/100"]["component"]]
-        if traced:
-            mem = {c: scale[f"{c}/1000"]["component"]["tm_peak_mib"] / scale[f"{c}/100"]["component"]["tm_peak_mib"]
-                   for c in traced}
-            verdicts.append("memory (tracemalloc peak) N=1000 <= 11x N=100: "
-                            + ("MET" if max(mem.values()) <= 11 else "NOT MET")
-                            + " (" + ", ".join(f"{c} {g:.1f}x" for c, g in mem.items()) + ")")
-    if plan["walls"]:
-        verdicts.append(f"demo plan < 3 s: {'MET' if plan['wall'] < 3 else 'NOT MET'} ({plan['wall']:.2f} s)")
-    if import_failures is not None:
-        verdicts.append("no cross-cloud SDK import: " + ("MET" if not import_failures else "NOT MET"))
-    out("Targets")
-    for v in verdicts:
-        out(f"  {v}")
-    return verdicts
+def print_table(meta: dict, r: dict) -> None:
+    print()
+    print(f"pulumi-wid benchmark - {meta['machine']}; python {meta['python']}, pulumi {meta['pulumi']}")
+    print()
+    header = ["part", "cloud", "N", "measured", "per identity", "reference", "ratio", "target"]
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for row in table_rows(r):
+        print("| " + " | ".join(row) + " |")
+    print()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--worker", help=argparse.SUPPRESS)
-    parser.add_argument("--quick", action="store_true", help="N = 10 and 100 only, fewer repetitions")
+    parser.add_argument("--quick", action="store_true", help="small sizes, one run each, no valgrind: under 3 minutes")
     parser.add_argument("--no-memory", action="store_true", help="skip the extra tracemalloc runs")
-    parser.add_argument("--instructions", action="store_true",
-                        help="also count instructions per identity under valgrind (GC off; about 10 minutes)")
-    parser.add_argument("--only", choices=("scale", "imports", "plan", "instructions"), action="append",
+    parser.add_argument("--no-instructions", action="store_true", help="skip the valgrind counts (about 6 minutes)")
+    parser.add_argument("--only", choices=("scale", "instructions", "plan", "verify", "imports"), action="append",
                         help="run only these parts (repeatable)")
     parser.add_argument("--json", metavar="FILE", help="also write the raw figures as JSON")
     args = parser.parse_args(argv)
 
     if args.worker:
         spec = json.loads(args.worker)
-        result = worker_scale(spec) if spec["kind"] == "scale" else worker_import(spec)
+        worker = {"scale": worker_scale, "import": worker_import, "plan": worker_plan, "verify": worker_verify}
+        result = worker[spec["kind"]](spec)
         print(json.dumps(result), flush=True)
         sys.stderr.flush()
         os._exit(0)  # skip interpreter teardown (and asyncio's noise about the mock loop)
 
-    parts = set(args.only or ("scale", "imports", "plan"))
-    if args.instructions:
-        parts.add("instructions")
+    parts = set(args.only or ("scale", "instructions", "plan", "verify", "imports"))
+    if args.quick or args.no_instructions:
+        parts.discard("instructions")
     if "instructions" in parts and shutil.which("valgrind") is None:
         _log("instructions: valgrind is not installed (apt-get install valgrind); skipped")
         parts.discard("instructions")
-    sizes = {10: 3, 100: 3} if args.quick else {10: 5, 100: 3, 1000: 3}
-    import_reps, plan_reps = (3, 3) if args.quick else (5, 5)
+    if args.quick:
+        sizes, clouds, plan_sizes, verify_sizes, import_reps, demo_reps = {100: 1}, ("aws", "azure", "gcp"), \
+            [300, 1000], [5000], 1, 3
+    else:
+        sizes, clouds, plan_sizes, verify_sizes, import_reps, demo_reps = {10: 3, 100: 3, 1000: 1}, CLOUDS, \
+            [1000, 10000], [5000, 10000, 20000], 5, 5
     import pulumi
 
     meta = {
@@ -663,7 +747,7 @@ def main(argv: list[str] | None = None) -> int:
         "python": platform.python_version(),
         "pulumi": getattr(pulumi, "__version__", "?"),
         "method": "fresh subprocess per measurement; component, baseline and floor alternated, the order rotating",
-        "sizes": sizes,
+        "quick": args.quick,
     }
     try:
         from importlib.metadata import version
@@ -672,30 +756,30 @@ def main(argv: list[str] | None = None) -> int:
     except Exception:  # noqa: BLE001
         pass
     started = time.perf_counter()
-    scale, imports, failures, plan = {}, {}, None, {"wall": float("nan"), "walls": []}
-    if parts & {"scale", "instructions"}:
+    r: dict = {}
+    if parts & {"scale", "instructions", "plan"}:
         run_worker({"kind": "scale", "cloud": "aws", "n": 1, "impl": "component"})  # warms the IAM index cache
-    if "scale" in parts:
-        _log(f"scale: N = {list(sizes)} x {list(CLOUDS)}")
-        scale = bench_scale(sizes, memory=not args.no_memory)
-    instructions: dict = {}
     if "instructions" in parts:
         _log("instructions (valgrind)")
-        instructions = bench_instructions(("aws", "azure", "gcp"))
+        r["instructions"] = bench_instructions(("aws", "azure", "gcp"))
+    if "scale" in parts:
+        _log(f"scale: N = {list(sizes)} x {list(clouds)}")
+        r["scale"] = bench_scale(sizes, clouds, memory=not args.no_memory and not args.quick)
+    if "plan" in parts:
+        _log("plan: the demo, then generated projects")
+        walls = [time_plan() for _ in range(demo_reps)]
+        r["demo"] = {"wall": _med(walls), "walls": walls}
+        r["plan_scale"] = bench_plan_scale(plan_sizes, untuned_at=1000)
+    if "verify" in parts:
+        _log("verify")
+        r["verify"] = [run_worker({"kind": "verify", "n": n}) for n in verify_sizes]
     if "imports" in parts:
         _log("imports")
-        imports, failures = bench_imports(import_reps)
-    if "plan" in parts:
-        _log("plan")
-        walls = [time_plan() for _ in range(plan_reps)]
-        plan = {"wall": _med(walls), "walls": walls}
-    verdicts = print_report(meta, scale, imports, failures, plan, list(sizes) if scale else [], instructions)
-    print(f"\n(total benchmark time {time.perf_counter() - started:.0f} s)")
+        r["imports"], r["import_failures"] = bench_imports(import_reps)
+    print_table(meta, r)
+    print(f"(total benchmark time {time.perf_counter() - started:.0f} s)")
     if args.json:
-        Path(args.json).write_text(json.dumps({"meta": meta, "scale": scale, "instructions": instructions,
-                                               "imports": imports,
-                                               "import_failures": failures, "plan": plan,
-                                               "verdicts": verdicts}, indent=2, default=str))
+        Path(args.json).write_text(json.dumps({"meta": meta, **r}, indent=2, default=str))
     return 0
 
 

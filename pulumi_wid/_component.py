@@ -18,6 +18,7 @@ import pulumi
 from . import kubernetes
 from ._outputs import after, output_of
 from .identity import Identity
+from .validation import contains_unknown
 
 
 class WidComponent(pulumi.ComponentResource):
@@ -28,7 +29,11 @@ class WidComponent(pulumi.ComponentResource):
         super().__init__(token, name, {}, opts)
         kubernetes.warn_default_providers(self, cloud_package, uses_kubernetes)
         self._child = pulumi.ResourceOptions(parent=self)
-        self._invoke = pulumi.InvokeOutputOptions(parent=self)
+
+    @property
+    def _invoke(self) -> pulumi.InvokeOutputOptions:
+        """Options of the component's invokes (made when one is needed: most components invoke nothing)."""
+        return pulumi.InvokeOutputOptions(parent=self)
 
     def _finish(self, identity: Identity, cloud_outputs: Mapping[str, Any], annotations: Mapping[str, Any],
                 pod_template_patch: Mapping[str, Any], ready: Sequence[pulumi.Resource] = ()) -> None:
@@ -39,15 +44,80 @@ class WidComponent(pulumi.ComponentResource):
         workload takes from the component (its ServiceAccount name, annotations and pod
         template patch) depends on them, so the workload is created after them.
         """
-        outputs = {key: output_of(value) for key, value in cloud_outputs.items()}
         ready = [resource for resource in ready if resource is not None]
-        outputs.update(
-            service_account_name=after(identity.service_account, ready),
-            namespace=output_of(identity.namespace),
-            service_account_annotations=after(dict(annotations), ready),
-            pod_template_patch=after(pod_template_patch, ready),
+        self._set_outputs(
+            {**cloud_outputs, "service_account_name": identity.service_account, "namespace": identity.namespace,
+             "service_account_annotations": dict(annotations), "pod_template_patch": pod_template_patch},
+            gated=("service_account_name", "service_account_annotations", "pod_template_patch"),
+            ready=ready,
         )
-        for key, value in outputs.items():
-            setattr(self, key, value)
-        self.register_outputs(outputs)
+
+    def _set_outputs(self, values: Mapping[str, Any], gated: Sequence[str] = (),
+                     ready: Sequence[pulumi.Resource] = ()) -> None:
+        """Give ``self`` each value as an Output attribute (those named in ``gated`` depending on
+        ``ready``) and register them all.
+
+        A value with nothing unknown in it is registered as the plain value it is (the
+        engine records the same outputs, and the SDK awaits no Output for it), and its
+        attribute's Output is made the first time it is read (``__getattr__``): a stack of
+        thousands of components reads few of their outputs. The Output is the same either way.
+        """
+        registered: dict[str, Any] = {}
+        plain: dict[str, tuple[Any, bool]] = {}
+        for key, value in values.items():
+            if contains_unknown(value):
+                output = after(value, ready) if key in gated else output_of(value)
+                setattr(self, key, output)
+                registered[key] = output
+            else:
+                plain[key] = (value, key in gated)
+                if value is not None:  # the SDK drops an output that serialises to None: not sent at all
+                    registered[key] = value
+        self._plain_outputs = plain
+        self._ready = list(ready)
+        self.register_outputs(registered)
+
+    def __getattr__(self, name: str) -> Any:
+        """An output registered as a plain value, as an Output (made on first use, then kept)."""
+        plain = self.__dict__.get("_plain_outputs")
+        if not plain or name not in plain:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        value, gated = plain.pop(name)
+        output = after(value, self._ready if gated else ())
+        setattr(self, name, output)
+        return output
+
+
+def _cache_resource_types() -> None:
+    """Compute the SDK's ``resource_types`` once per pulumi-wid component class, not per registration.
+
+    When a resource registers, the SDK reads its class's output types
+    (``pulumi._types.resource_types``): for a class with annotated outputs, as these
+    components have (the multi-language schema reads them), that is ``get_type_hints``
+    over every annotation with a copy of the modules' globals, on every instance. The
+    answer depends only on the class, whose annotations never change after its
+    definition, so it is kept per class here. Other classes go to the SDK's function as
+    before, and the classes and their annotations stay exactly as they are.
+    """
+    from pulumi import _types
+
+    original = getattr(_types, "resource_types", None)
+    if original is None or getattr(original, "_wid_cached", False):
+        return
+    cache: dict[type, dict[str, type]] = {}
+
+    def resource_types(resource_cls: type) -> dict[str, type]:
+        if not issubclass(resource_cls, WidComponent):
+            return original(resource_cls)
+        found = cache.get(resource_cls)
+        if found is None:
+            found = cache[resource_cls] = original(resource_cls)
+        return dict(found)  # the SDK's callers get a dict of their own, as before
+
+    resource_types._wid_cached = True  # type: ignore[attr-defined]
+    resource_types.__wrapped__ = original  # type: ignore[attr-defined]
+    _types.resource_types = resource_types
+
+
+_cache_resource_types()
 

@@ -8,11 +8,13 @@ while ``pulumi-wid plan`` runs (see ``placeholder_mode``).
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pulumi
+from pulumi.runtime import settings as _settings
 
 from .identity import Identity
 from .validation import (
@@ -30,10 +32,15 @@ def placeholder_mode() -> bool:
 
     Read once per component from the runtime it runs in, then passed explicitly.
     """
-    from pulumi.runtime import settings
-
-    monitor = settings.get_monitor()
+    monitor = _settings.get_monitor()
     return bool(getattr(getattr(monitor, "mocks", None), "placeholders", False))
+
+
+# The SDK's own constructors of an Output from one resolved record (pulumi 3.272, pinned in
+# pyproject.toml). They make a known Output without a task; without them (another SDK) the
+# public API gives the same values and dependencies, at the price of more tasks.
+_FROM_DATA = getattr(pulumi.Output, "_from_data", None)
+_OUTPUT_DATA = getattr(pulumi.output, "_OutputData", None)
 
 
 def output_of(value: Any) -> pulumi.Output[Any]:
@@ -42,14 +49,30 @@ def output_of(value: Any) -> pulumi.Output[Any]:
     ``from_input`` makes an Output (and a task) for every key and leaf of a dict or
     list, which is most of a component's own cost in a stack with hundreds of them;
     a plain value resolves to the same thing without that. An Output of a plain value
-    (a resource's attribute) is returned as it is rather than wrapped in another apply.
+    (a resource's attribute) is returned as it is rather than wrapped in another apply,
+    and a dict with string keys (annotations) is gathered value by value, without an
+    Output per key.
     """
     if isinstance(value, pulumi.Output):
         return value
     if contains_unknown(value):
+        if isinstance(value, dict) and value and all(isinstance(key, str) for key in value):
+            return pulumi.Output.all(**value)  # what from_input does once its keys are known
         return pulumi.Output.from_input(value)
-    shallow = getattr(pulumi.Output, "_from_input_shallow", None)  # the SDK's own, not public API
-    return shallow(value) if shallow is not None else pulumi.Output.from_input(value)
+    return _resolved_output(value, set())
+
+
+def _resolved_output(value: Any, resources: set[pulumi.Resource]) -> pulumi.Output[Any]:
+    """A known, non-secret Output of the plain ``value`` that depends on ``resources``."""
+    if _FROM_DATA is not None and _OUTPUT_DATA is not None:
+        return _FROM_DATA(_done(_OUTPUT_DATA(resources=resources, value=value, is_known=True, is_secret=False)))
+    return pulumi.Output(resources, _done(value), _done(True))
+
+
+def _done(value: Any) -> asyncio.Future[Any]:
+    future: asyncio.Future[Any] = asyncio.Future()
+    future.set_result(value)
+    return future
 
 
 def after(value: Any, resources: Sequence[pulumi.Resource]) -> pulumi.Output[Any]:
@@ -58,13 +81,27 @@ def after(value: Any, resources: Sequence[pulumi.Resource]) -> pulumi.Output[Any
     A workload built from a component's outputs (``merge_pod_template(spec,
     component.pod_template_patch)``, the annotations, the ServiceAccount name) then
     records those resources among its dependencies, so ``pulumi up`` creates it only
-    after them. The resources' URNs carry the dependency: they are known in a preview
-    too, so nothing becomes unknown that was not.
+    after them (the SDK waits for each dependency's URN before it registers the
+    workload). The resources are carried as the Output's own dependencies, as an
+    Output of their URNs would carry them, without an Output and a task per resource;
+    nothing becomes unknown that was not.
     """
-    out = output_of(value)
-    if not resources:
-        return out
-    return pulumi.Output.all(out, *(resource.urn for resource in resources)).apply(lambda values: values[0])
+    ready = set(resources)
+    if not contains_unknown(value):
+        return _resolved_output(value, ready)
+    inner = output_of(value)
+    if not ready:
+        return inner
+    if _FROM_DATA is None or _OUTPUT_DATA is None:
+        return pulumi.Output.all(inner, *(resource.urn for resource in resources)).apply(lambda values: values[0])
+
+    async def gated() -> Any:
+        data = await inner._data  # noqa: SLF001 - see _FROM_DATA
+        return _OUTPUT_DATA(resources=ready | data.resources, value=data.value, is_known=data.is_known,
+                            is_secret=data.is_secret)
+
+    inner._untrack()  # noqa: SLF001 - the gated Output awaits it and carries its failure, as apply does
+    return _FROM_DATA(gated())
 
 
 def known(value: Any, convert: Callable[[Any], Any], placeholders: bool = False) -> Any:

@@ -79,6 +79,7 @@ nothing fails but something is unverified (or there is no chain); the program it
 
 
 def main(argv: Optional[list[str]] = None) -> int:
+    from ._process import tune; tune(argv)  # noqa: E702, I001 - the command tunes its own process (issue 19)
     args = _parser().parse_args(argv)
     from .plan import PlanError, ProgramError, load_project, run_plan
     from .verify import StateError

@@ -8,6 +8,7 @@ grouped under their components, and the stack's exports.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import runpy
@@ -19,6 +20,7 @@ from typing import Any, Optional
 
 import yaml
 
+from . import _process
 from .aws import facts as aws
 from .azure import facts as azure
 from .gcp import facts as gcp
@@ -58,7 +60,15 @@ class Plan:
         return sorted((r for r in self.resources if not r.custom), key=lambda r: (r.name, r.type))
 
     def children(self, component: Any) -> list[Any]:
-        return sorted((r for r in self.resources if r.parent == component.urn), key=_chain_order)
+        return sorted(self._by_parent.get(component.urn, ()), key=_chain_order)
+
+    @functools.cached_property
+    def _by_parent(self) -> dict[str, list[Any]]:
+        """The resources by parent URN, built once (a plan of thousands of components asks for each one's)."""
+        found: dict[str, list[Any]] = {}
+        for resource in self.resources:
+            found.setdefault(resource.parent, []).append(resource)
+        return found
 
     def top_level(self) -> list[Any]:
         urns = {r.urn for r in self.resources if not r.custom}
@@ -171,6 +181,7 @@ def run_plan(project: Project, mocks: Any = None) -> Plan:
     def export(name: str, value: Any) -> None:
         exports[name] = value
 
+    _process.before_program()  # only in the command's own process (pulumi-wid plan|verify)
     program_dir = str(project.main.parent)
     old_cwd, old_path = os.getcwd(), list(sys.path)
     pulumi.export = export  # the mock stack does not keep exports: capture them here

@@ -26,6 +26,7 @@ from ..validation import (
     check_int_range,
     check_pattern,
     check_str_list,
+    contains_unknown,
     is_unknown,
     refuse_for_mode,
     refuse_owned_keys,
@@ -186,6 +187,8 @@ class EksSpec:
     associations: list = field(default_factory=list)
     """``(key, cluster name)`` of each association beyond ``cluster_name``'s."""
     target_role: "TargetRoleSpec | None" = None
+    inline_policy_json: "str | None" = None
+    """The role's inline policy as sized here, when nothing in it is an Output: the component writes this text."""
 
 
 @dataclass
@@ -298,16 +301,22 @@ def _check_cluster_name(name: Any) -> Any:
 def _check_inline_size(spec: EksSpec) -> None:
     """The role's inline policy as the component writes it (target-role statement included), sized now.
 
-    Output values count as one character each here (a lower bound); the document is sized again once they resolve.
+    Output values count as one character each here (a lower bound); the document is sized again once they
+    resolve. A document without Outputs is serialised once, here, and kept in ``spec.inline_policy_json``.
     """
     statements = list(spec.statements)
     if spec.target_role_arn is not None and spec.existing_role_arn is None:
         statements += doc.assume_target_role_policy(spec.target_role_arn)["Statement"]
-    if statements:
-        doc.check_size(
-            "policy_statements", doc.permission_policy(_known_only(statements)), facts.INLINE_POLICIES_LIMIT,
-            "the role's inline policies", "move statements into managed policies (6,144 characters each) and attach them",
-        )
+    if not statements:
+        return
+    where = ("policy_statements", facts.INLINE_POLICIES_LIMIT, "the role's inline policies",
+             "move statements into managed policies (6,144 characters each) and attach them")
+    if contains_unknown(statements):
+        doc.check_size(where[0], doc.permission_policy(_known_only(statements)), *where[1:])
+        return
+    text = doc.compact_json(doc.permission_policy(statements))
+    doc.check_json_size(where[0], text, *where[1:])
+    spec.inline_policy_json = text
 
 
 def _refuse_owned_annotations(spec: EksSpec) -> None:

@@ -79,8 +79,12 @@ class EksPodIdentity(WidComponent):
         associations: list[pulumi.Resource] = []
         if spec.mode == "pod_identity":
             clusters = [("", spec.cluster_name), *((f"-{key}", cluster) for key, cluster in spec.associations)]
-            associations = [
-                aws.eks.PodIdentityAssociation(
+            # a loop, not a comprehension: the SDK records the caller's stack at every registration,
+            # and a comprehension is one more frame in it
+            session_policy = _session_policy(spec)
+            after_grants = pulumi.ResourceOptions(parent=self, depends_on=[*grants, *target])
+            for suffix, cluster in clusters:
+                associations.append(aws.eks.PodIdentityAssociation(
                     f"{name}-association{suffix}",
                     cluster_name=cluster,
                     namespace=identity.namespace,
@@ -88,12 +92,10 @@ class EksPodIdentity(WidComponent):
                     role_arn=role_arn,
                     target_role_arn=spec.target_role_arn,
                     disable_session_tags=spec.disable_session_tags,
-                    policy=_session_policy(spec),
+                    policy=session_policy,
                     tags=spec.tags or None,
-                    opts=pulumi.ResourceOptions(parent=self, depends_on=[*grants, *target]),
-                )
-                for suffix, cluster in clusters
-            ]
+                    opts=after_grants,
+                ))
         else:
             cloud_annotations[facts.ROLE_ARN_ANNOTATION] = role_arn
             cloud_annotations.update(spec.annotations_extra)
@@ -104,7 +106,7 @@ class EksPodIdentity(WidComponent):
             {
                 "role_arn": role_arn,
                 "role_name": role_name,
-                "trust_policy": pulumi.Output.from_input(trust),
+                "trust_policy": trust,
                 "association_id": associations[0].association_id if associations else None,
                 "target_role_arn": spec.target_role_arn,
             },
@@ -113,7 +115,7 @@ class EksPodIdentity(WidComponent):
             ready=[role, *grants, *target, *associations, k8s_account],
         )
 
-    def _trust_policy(self, spec: EksSpec) -> pulumi.Output[str]:
+    def _trust_policy(self, spec: EksSpec) -> pulumi.Input[str]:
         if spec.mode == "pod_identity":
             return self._pod_identity_trust(spec)
         ph = spec.placeholders
@@ -142,10 +144,10 @@ class EksPodIdentity(WidComponent):
 
         return pulumi.Output.all(*sources).apply(build)
 
-    def _pod_identity_trust(self, spec: EksSpec) -> pulumi.Output[str]:
+    def _pod_identity_trust(self, spec: EksSpec) -> pulumi.Input[str]:
         """The EKS guide's trust; pinned to the clusters and ServiceAccount, plus trust_policy_conditions, when asked."""
         if not spec.pin_trust and not spec.trust_conditions:
-            return pulumi.Output.from_input(doc.compact_json(doc.pod_identity_trust_policy()))
+            return _PLAIN_POD_IDENTITY_TRUST
         identity = spec.identity
         clusters = [spec.cluster_name, *(cluster for _, cluster in spec.associations)]
         where: list[Any] = []
@@ -213,7 +215,8 @@ class EksPodIdentity(WidComponent):
                     name=spec.role_name,
                     policy=_policy_json(statements, spec, "policy_statements", facts.INLINE_POLICIES_LIMIT,
                                         "move statements into managed policies (6,144 characters each) and attach them",
-                                        checked=len(spec.statements)),
+                                        checked=len(spec.statements),
+                                        text=_sized_inline_policy(spec)),
                     opts=self._child,
                 )
             )
@@ -239,6 +242,18 @@ class EksPodIdentity(WidComponent):
         return grants
 
 
+_PLAIN_POD_IDENTITY_TRUST = doc.compact_json(doc.pod_identity_trust_policy())
+"""The EKS guide's Pod Identity trust, the same for every unpinned role: serialised once."""
+
+
+def _sized_inline_policy(spec: Any) -> str | None:
+    """The inline policy ``eks_spec`` serialised and sized, unless the component has added the target
+    role's statement since (``target_role``). federation.AwsFederatedRole's spec keeps none."""
+    if getattr(spec, "target_role", None) is not None:
+        return None
+    return getattr(spec, "inline_policy_json", None)
+
+
 def _first_issuer(identities: Any) -> str:
     first = identities[0]
     return first["oidcs"][0]["issuer"] if isinstance(first, dict) else first.oidcs[0].issuer
@@ -258,23 +273,27 @@ def _from_issuer(partition: str, account: str, url: str, field_name: str, placeh
 
 
 def _policy_json(statements: list[dict[str, Any]], spec: EksSpec, field_name: str, limit: int,
-                 way_out: str, checked: int = 0) -> pulumi.Input[str]:
+                 way_out: str, checked: int = 0, text: str | None = None) -> pulumi.Input[str]:
     """The permission document as JSON, checked again once every value is known.
 
     ``statements[:checked]`` come from ``normalize_statements``, which already checked
     their plain values: a fully plain document is not checked twice, and becomes
-    JSON at once rather than an Output of one per value.
+    JSON at once rather than an Output of one per value. ``text``: the plain document
+    as ``eks_spec`` already serialised and sized it (written as it is).
     """
 
     def check(document: dict[str, Any], start: int = 0) -> str:
         for index, statement in enumerate(document["Statement"]):
             if index >= start:
                 doc.check_statement_values(f"{field_name}[{index}]", statement, spec.allow_wildcards, spec.placeholders)
-        doc.check_size(field_name, document, limit, "this policy", way_out)
-        return doc.compact_json(document)
+        if text is not None:
+            return text
+        serialised = doc.compact_json(document)
+        doc.check_json_size(field_name, serialised, limit, "this policy", way_out)
+        return serialised
 
     document = doc.permission_policy(statements)
-    if not contains_unknown(document):
+    if text is not None or not contains_unknown(document):
         return check(document, checked)
     return pulumi.Output.from_input(document).apply(check)
 

@@ -544,9 +544,26 @@ def arn_matches(resource: str, arn_format: str) -> bool:
                 return False
             continue
         expected = expected or split_arn(arn_format)
-        if expected is None or not _overlap(_tokens(text, False), _tokens(expected[index], True)):
+        if expected is None or not _field_overlap(text, expected[index]):
             return False
     return True
+
+
+def _field_overlap(text: str, template: str) -> bool:
+    """Whether a policy's ARN field (``*``, ``?``, variables) and a format's (variables) can name one string.
+
+    The common ``prefix*`` (``bucket/*``, ``app-*``) is answered without the walk: a format
+    field is literal pieces between variables of one or more characters, so some string of
+    it starts with ``prefix`` exactly when its first piece and ``prefix`` start one another
+    (or, without a variable, when it starts with ``prefix``). ``_overlap`` gives the same answer.
+    """
+    if text.endswith("*") and _GLOB.search(text, 0, len(text) - 1) is None:
+        prefix = text[:-1]
+        head, variable, _ = template.partition("\x00")
+        if not variable:
+            return template.startswith(prefix)
+        return head.startswith(prefix) or prefix.startswith(head)
+    return _overlap(_tokens(text, False), _tokens(template, True))
 
 
 # AWS's public SSM parameters (AMI ids, ...) have no account in their ARN:

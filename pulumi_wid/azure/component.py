@@ -10,7 +10,7 @@ import pulumi_azure_native as azure_native
 
 from .. import kubernetes
 from .._component import WidComponent
-from .._outputs import placeholder_mode
+from .._outputs import fmt, placeholder_mode
 from . import documents as doc
 from . import facts
 from .args import (  # noqa: F401 - ExistingIdentity, AzureRoleAssignment re-exported
@@ -144,9 +144,8 @@ class AksFederatedIdentity(WidComponent):
                     principal_type=facts.PRINCIPAL_TYPE,
                     role_definition_id=definition,
                     scope=scope,
-                    role_assignment_name=pulumi.Output.all(scope, principal_id, definition).apply(
-                        lambda v: doc.role_assignment_name(v[0], v[1], v[2])
-                    ),
+                    # one apply on the principal id when scope and role are plain, not Output.all's fan-out
+                    role_assignment_name=fmt(doc.role_assignment_name, scope, principal_id, definition),
                     opts=self._child,
                 )
             )

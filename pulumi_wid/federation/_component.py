@@ -9,7 +9,6 @@ import pulumi
 
 from .. import kubernetes
 from .._component import WidComponent
-from .._outputs import output_of
 from .args import SourceSpec
 
 
@@ -30,17 +29,14 @@ class FederatedComponent(WidComponent):
     def _finish_federated(self, source: SourceSpec, audience: Any, cloud_outputs: Mapping[str, Any],
                           pod_template_patch: Any, ci_settings: Mapping[str, Any]) -> None:
         identity = source.identity
-        outputs = {key: output_of(value) for key, value in cloud_outputs.items()}
-        outputs.update(
-            issuer_url=output_of(source.issuer),
-            subjects=output_of(list(source.subjects)),
-            audience=output_of(audience),
-            service_account_name=output_of(identity.service_account if identity else None),
-            namespace=output_of(identity.namespace if identity else None),
-            service_account_annotations=output_of({}),
-            pod_template_patch=output_of(pod_template_patch if identity else None),
-            ci_settings=output_of(dict(ci_settings) if identity is None else None),
-        )
-        for key, value in outputs.items():
-            setattr(self, key, value)
-        self.register_outputs(outputs)
+        self._set_outputs({
+            **cloud_outputs,
+            "issuer_url": source.issuer,
+            "subjects": list(source.subjects),
+            "audience": audience,
+            "service_account_name": identity.service_account if identity else None,
+            "namespace": identity.namespace if identity else None,
+            "service_account_annotations": {},
+            "pod_template_patch": pod_template_patch if identity else None,
+            "ci_settings": dict(ci_settings) if identity is None else None,
+        })

@@ -395,6 +395,32 @@ def test_overlap_agrees_with_trying_every_short_string():
     check()
 
 
+def test_a_prefix_and_a_star_is_judged_as_the_walk_judges_it():
+    # GIVEN a policy field 'prefix*' and a format field of literal pieces and variables
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    piece = st.text(alphabet="ab/", max_size=3)
+
+    @settings(max_examples=500)
+    @given(piece, st.lists(piece, min_size=1, max_size=3))
+    def check(prefix, pieces):
+        text, template = prefix + "*", "\x00".join(pieces)
+        # WHEN the shortcut answers THEN it is the walk's answer
+        assert knowledge._field_overlap(text, template) == knowledge._overlap(
+            knowledge._tokens(text, False), knowledge._tokens(template, True))
+
+    check()
+    # AND the cases the shortcut decides, by hand
+    assert knowledge._field_overlap("bucket/*", "\x00/\x00")
+    assert knowledge._field_overlap("ab*", "abc\x00")  # a string of the format starts with 'ab'
+    assert knowledge._field_overlap("abcd*", "ab\x00")  # the variable takes 'cd'
+    assert not knowledge._field_overlap("ax*", "ab\x00")
+    assert not knowledge._field_overlap("role/*", "user/\x00")
+    assert knowledge._field_overlap("ro*", "role")
+    assert not knowledge._field_overlap("rolex*", "role")  # no variable: nothing follows 'role'
+
+
 def _plant(cached, index):
     import hashlib
     import marshal
