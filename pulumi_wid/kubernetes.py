@@ -78,7 +78,7 @@ def service_account(
     """
     import pulumi_kubernetes as k8s
 
-    opts = pulumi.ResourceOptions(parent=parent, depends_on=list(depends_on))
+    opts = pulumi.ResourceOptions(parent=parent, depends_on=list(depends_on) or None)
     if identity.service_account_mode == "none":
         return None
     if identity.service_account_mode == "patch" and not cloud_annotations:
@@ -93,13 +93,16 @@ def service_account(
             },
             opts=opts,
         )
-    metadata: dict[str, Any] = {
-        "name": identity.service_account,
-        "namespace": identity.namespace,
-        "annotations": merge_annotations(identity.annotations, cloud_annotations, name),
-    }
+    # As service_account_manifest writes it: no empty annotations map and no unset automount
+    # (Kubernetes stores neither; each costs the SDK a typed serialisation per ServiceAccount).
+    metadata: dict[str, Any] = {"name": identity.service_account, "namespace": identity.namespace}
+    annotations = merge_annotations(identity.annotations, cloud_annotations, name)
+    if annotations:
+        metadata["annotations"] = annotations
     if identity.labels:
         metadata["labels"] = dict(identity.labels)
+    if identity.automount_service_account_token is None:
+        return k8s.core.v1.ServiceAccount(f"{name}-service-account", metadata=metadata, opts=opts)
     return k8s.core.v1.ServiceAccount(
         f"{name}-service-account",
         metadata=metadata,

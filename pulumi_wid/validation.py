@@ -66,10 +66,18 @@ def contains_unknown(value: Any) -> bool:
     """True when an Output (or awaitable) sits anywhere in ``value``, through dicts, lists and tuples."""
     if isinstance(value, _PLAIN):  # before the Mapping check, which is an ABC check and slow
         return False
-    if isinstance(value, Mapping):
-        return any(contains_unknown(k) or contains_unknown(v) for k, v in value.items())
     if isinstance(value, (list, tuple)):
-        return any(contains_unknown(v) for v in value)
+        for item in value:
+            if not isinstance(item, _PLAIN) and contains_unknown(item):
+                return True
+        return False
+    if isinstance(value, dict) or isinstance(value, Mapping):  # a dict without the ABC check
+        for key, item in value.items():
+            if not isinstance(item, _PLAIN) and contains_unknown(item):
+                return True
+            if not isinstance(key, str) and contains_unknown(key):
+                return True
+        return False
     return is_unknown(value)
 
 
@@ -152,7 +160,7 @@ def first_duplicate(values: list[Any]) -> tuple[int, int] | None:
 
 def require(args: Mapping[str, Any], key: str, where: str) -> Any:
     """Return ``args[key]`` or raise a ValidationError naming the missing key."""
-    if not isinstance(args, Mapping):
+    if not isinstance(args, dict) and not isinstance(args, Mapping):
         raise ValidationError(
             where or "args", args, "must be a dict (TypedDict)", "pass the args as a dict"
         )
@@ -214,7 +222,7 @@ def check_str_list(field: str, value: Any) -> list[Any]:
 
 
 def check_str_map(field: str, value: Any) -> dict[str, Any]:
-    if not isinstance(value, Mapping):
+    if not isinstance(value, dict) and not isinstance(value, Mapping):
         raise ValidationError(field, value, "must be a dict of strings to strings")
     for key, item in value.items():
         if not isinstance(key, str) or not key:

@@ -110,3 +110,22 @@ def test_outputs_stay_known_in_a_preview():
 
     mocks.run(program)
     assert seen == {"patch": {"spec": {"serviceAccountName": "api"}}, "name": "api"}
+
+
+@pytest.mark.parametrize(("case", "before"), [
+    ("eks-pod-identity", "aws:eks/podIdentityAssociation:PodIdentityAssociation"),
+    ("eks-irsa", "aws:iam/rolePolicyAttachment:RolePolicyAttachment"),
+])
+def test_the_components_own_service_account_comes_after_what_a_pod_needs(wid_mocks, case, before):
+    # GIVEN an EKS component that creates the ServiceAccount (a pod naming it is admitted only once it exists)
+    make, _ = CASES[case]
+    wid_mocks.run(make)
+    sa = wid_mocks.one(SA)
+    # THEN it waits for the association (Pod Identity; which waits for the grants) or the grants (IRSA)
+    role = wid_mocks.one("aws:iam/role:Role").urn
+    if case == "eks-pod-identity":
+        association = wid_mocks.one(before)
+        assert sa.depends_on == [association.urn]
+        assert sorted(association.depends_on) == sorted([role, wid_mocks.one("aws:iam/rolePolicy:RolePolicy").urn])
+    else:  # the role through its ARN in the annotation, the grant by the explicit edge
+        assert sorted(sa.depends_on) == sorted([role, wid_mocks.one(before).urn])

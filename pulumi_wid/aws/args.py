@@ -233,7 +233,7 @@ def eks_spec(args: Any, placeholders: bool = False) -> EksSpec:
         doc.check_role_name("role_name", role_name)
     elif existing is None:
         role_name = doc.derive_role_name(identity.namespace, identity.name)
-    role_path = doc.check_role_path("role_path", args.get("role_path", "/"))
+    role_path = doc.check_role_path("role_path", args.get("role_path", facts.DEFAULT_PATH))
     duration = args.get("max_session_duration")
     if duration is not None:
         check_int_range("max_session_duration", duration, *facts.SESSION_DURATION, " seconds")
@@ -490,7 +490,7 @@ def _target_role_spec(args: Mapping[str, Any], spec: EksSpec) -> None:
                                           spec.allow_wildcards, ph)
     spec.target_role = TargetRoleSpec(
         role_name=role_name,
-        role_path=doc.check_role_path("target_role.role_path", target.get("role_path", "/")),
+        role_path=doc.check_role_path("target_role.role_path", target.get("role_path", facts.DEFAULT_PATH)),
         provider=provider,
         statements=statements,
         managed_policy_arns=_managed_policy_arns(target, spec.allow_wildcards, ph, "target_role."),

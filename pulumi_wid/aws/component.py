@@ -61,7 +61,7 @@ class EksPodIdentity(WidComponent):
             role = aws.iam.Role(
                 f"{name}-role",
                 name=spec.role_name,
-                path=spec.role_path,
+                path=doc.iam_path(spec.role_path),
                 description=doc.role_description(identity.namespace, identity.service_account),
                 assume_role_policy=trust,
                 max_session_duration=spec.max_session_duration,
@@ -100,7 +100,10 @@ class EksPodIdentity(WidComponent):
             cloud_annotations[facts.ROLE_ARN_ANNOTATION] = role_arn
             cloud_annotations.update(spec.annotations_extra)
 
-        k8s_account = kubernetes.service_account(name, identity, cloud_annotations, self, depends_on=grants)
+        # the ServiceAccount last: a pod naming it is admitted only once it exists, and so finds
+        # the association (which follows the grants) or, for IRSA, the role's grants in place
+        k8s_account = kubernetes.service_account(name, identity, cloud_annotations, self,
+                                                 depends_on=associations or grants)
         self._finish(
             identity,
             {
@@ -176,7 +179,7 @@ class EksPodIdentity(WidComponent):
         target_role = aws.iam.Role(
             f"{name}-target-role",
             name=target.role_name,
-            path=target.role_path,
+            path=doc.iam_path(target.role_path),
             description=doc.target_role_description(spec.identity.namespace, spec.identity.service_account),
             assume_role_policy=role.arn.apply(lambda arn: doc.compact_json(doc.target_role_trust_policy(arn))),
             max_session_duration=target.max_session_duration,
@@ -231,7 +234,7 @@ class EksPodIdentity(WidComponent):
             policy = aws.iam.Policy(
                 f"{name}-preset-{number}",
                 name=f"{spec.role_name}-{spec.preset_name}-{number}"[:128],
-                path=spec.role_path,
+                path=doc.iam_path(spec.role_path),
                 description=f"pulumi-wid preset {spec.preset_name} ({number}/{len(preset_policies)}) for role {spec.role_name}",
                 policy=_preset_policy_json(group, spec),
                 tags=spec.tags or None,

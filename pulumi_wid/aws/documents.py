@@ -29,6 +29,7 @@ from . import knowledge  # the IAM database loads on first use, not at import
 from .facts import (  # noqa: F401 - INLINE_POLICIES_LIMIT re-exported
     ACCOUNT_PLACEHOLDER,
     BROAD_MANAGED_POLICIES,
+    DEFAULT_PATH,
     INLINE_POLICIES_LIMIT,
     IRSA_ACTION,
     IRSA_AUDIENCE,
@@ -158,6 +159,12 @@ def derive_role_name(namespace: str, name: str) -> str:
 def check_role_name(field: str, value: Any) -> str:
     return check_pattern(field, value, ROLE_NAME, "an IAM role name is 1-64 characters of letters, digits and + = , . @ _ -",
                          "shorten it or drop other characters")
+
+
+def iam_path(path: str) -> str | None:
+    """``path`` as a resource input: IAM's default path as no input at all (the provider's
+    default; one property fewer for the SDK to send per role)."""
+    return None if path == DEFAULT_PATH else path
 
 
 def check_role_path(field: str, value: Any) -> str:

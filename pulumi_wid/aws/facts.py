@@ -44,6 +44,8 @@ TAG_SYMBOLS = "_.:/=+-@"
 TAG_RESERVED_PREFIX = "aws:"
 MAX_MANAGED_POLICIES = 20
 SESSION_DURATION = (3600, 43200)
+# IAM's default path of roles and policies
+DEFAULT_PATH = "/"
 # IRSA projected-token lifetime the EKS pod identity webhook honours: MinTokenExpiration
 # 600 ("10mins is min for kube-apiserver") and MaxTokenExpiration 86400 in
 # aws/amazon-eks-pod-identity-webhook pkg/constants.go (it raises a lower value to 600).

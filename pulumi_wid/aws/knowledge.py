@@ -282,14 +282,31 @@ def _action(service: Mapping[str, Any], name: str) -> Action:
     return Action(service["prefix"], name, types, arns)
 
 
+_LOOKED_UP: dict[str, tuple[Action, ...]] = {}
+_LOOKED_UP_IN: list[Any] = [None]  # the database those answers came from
+
+
 def lookup(field: str, action: str) -> list[Action]:
     """The actions ``action`` names (several for a wildcard such as ``s3:Get*``).
 
     Raises ``ValidationError`` for an unknown service or action, with the
     closest real names. ``"*"`` returns an empty list (every action).
+    Answers are kept per action for the database they came from (a statement's
+    checks ask about the same actions several times, a stack about the same few).
     """
     if action == "*":
         return []
+    db = database()
+    if _LOOKED_UP_IN[0] is not db:
+        _LOOKED_UP.clear()
+        _LOOKED_UP_IN[0] = db
+    found = _LOOKED_UP.get(action)
+    if found is None:
+        found = _LOOKED_UP[action] = tuple(_lookup(field, action))
+    return list(found)
+
+
+def _lookup(field: str, action: str) -> list[Action]:
     prefix, _, name = action.partition(":")
     service = _service(field, action)
     lower = service["privileges_lower_name"]

@@ -395,7 +395,7 @@ def aws_spec(args: Any, placeholders: bool = False) -> AwsSpec:
         raise ValidationError("managed_policy_arns", f"{len(managed)} policies", "IAM attaches at most 20 managed policies to a role")
     return AwsSpec(
         source=source, audience=audience, role_name=role_name,
-        role_path=aws_doc.check_role_path("role_path", args.get("role_path", "/")),
+        role_path=aws_doc.check_role_path("role_path", args.get("role_path", aws_doc.DEFAULT_PATH)),
         provider_arn=when_known(args.get("oidc_provider_arn"),
                                 lambda v: aws_doc.parse_oidc_provider_arn("oidc_provider_arn", v, placeholders), placeholders),
         statements=statements, managed_policy_arns=managed,

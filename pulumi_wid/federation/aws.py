@@ -66,7 +66,7 @@ class AwsFederatedRole(FederatedComponent):
             provider_arn = spec.provider_arn
         trust = pulumi.Output.all(provider_arn, source.issuer).apply(lambda v: _trust(spec, v[0], v[1]))
         role = aws.iam.Role(
-            f"{name}-role", name=spec.role_name, path=spec.role_path,
+            f"{name}-role", name=spec.role_name, path=aws_doc.iam_path(spec.role_path),
             description=_description(spec), assume_role_policy=trust,
             max_session_duration=spec.max_session_duration, permissions_boundary=spec.permissions_boundary,
             tags=spec.tags or None, opts=self._child,

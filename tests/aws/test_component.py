@@ -58,7 +58,7 @@ def test_pod_identity_end_to_end(wid_mocks):
     role = wid_mocks.one(ROLE)
     assert role.name == "api-role"
     assert role.inputs["name"] == "apps-api"
-    assert role.inputs["path"] == "/"
+    assert "path" not in role.inputs  # IAM's default "/" is the provider's: no input for it
     assert role.inputs["assumeRolePolicy"] == (
         '{"Version":"2012-10-17","Statement":[{"Effect":"Allow",'
         '"Principal":{"Service":"pods.eks.amazonaws.com"},'
@@ -79,7 +79,10 @@ def test_pod_identity_end_to_end(wid_mocks):
     # permissions exist before the association hands out credentials
     assert policy.urn in assoc.depends_on
     sa = wid_mocks.one(SA)
-    assert sa.inputs["metadata"] == {"name": "api", "namespace": "apps", "annotations": {}}
+    # no empty annotations map and no unset automount: what service_account_manifest writes too
+    assert sa.inputs == {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "api", "namespace": "apps"}}
+    # the ServiceAccount comes last: a pod naming it is admitted after the association exists
+    assert sa.depends_on == [assoc.urn]
     assert out["role_arn"] == "arn:aws:iam::123456789012:role/apps-api"
     assert out["role_name"] == "apps-api"
     assert out["association_id"].startswith("a-")

@@ -80,7 +80,7 @@ def test_any_cluster_to_aws(wid_mocks, issuer):
                            ["/var/run/secrets/wid/aws"])
     assert pod["volumes"][1]["projected"]["sources"][0]["serviceAccountToken"]["audience"] == "sts.amazonaws.com"
     sa = wid_mocks.one("kubernetes:core/v1:ServiceAccount")
-    assert sa.inputs["metadata"] == {"name": "api", "namespace": "apps", "annotations": {}}  # no EKS annotation off EKS
+    assert sa.inputs["metadata"] == {"name": "api", "namespace": "apps"}  # no EKS annotation off EKS
 
 
 def test_aws_with_an_existing_provider_of_another_issuer_is_refused(wid_mocks):

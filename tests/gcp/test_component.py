@@ -148,7 +148,7 @@ def test_direct_mode(wid_mocks):
     assert bucket.inputs["member"] != PRINCIPAL.replace("/ns/apps/", "/ns/other/")
     assert bucket.inputs["member"] != PRINCIPAL.replace("/sa/api", "/sa/worker")
     sa = wid_mocks.one(SA)
-    assert sa.inputs["metadata"] == {"name": "api", "namespace": "apps", "annotations": {}}
+    assert sa.inputs["metadata"] == {"name": "api", "namespace": "apps"}  # direct access: no annotation at all
     assert bucket.urn in sa.depends_on
     assert out["gcp_service_account_email"] is None
     assert out["member"] == PRINCIPAL
@@ -408,7 +408,7 @@ def test_example_program_runs_under_the_mocks():
     mocks.run(lambda: runpy.run_path(str(example)))
     assert mocks.named("api-workload-identity-user").inputs["member"] == (
         "serviceAccount:my-project.svc.id.goog[payments/api]")
-    assert mocks.named("worker-service-account").inputs["metadata"]["annotations"] == {}
+    assert "annotations" not in mocks.named("worker-service-account").inputs["metadata"]
     worker_grant = [r for r in mocks.resources if r.name.startswith("worker-binding-")]
     assert [r.inputs["member"] for r in worker_grant] == [PRINCIPAL.replace("/ns/apps/sa/api", "/ns/payments/sa/worker")]
     for name in ("api", "worker"):
