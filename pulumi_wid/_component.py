@@ -65,7 +65,7 @@ class WidComponent(pulumi.ComponentResource):
         registered: dict[str, Any] = {}
         plain: dict[str, tuple[Any, bool]] = {}
         for key, value in values.items():
-            if contains_unknown(value):
+            if isinstance(value, pulumi.Output) or (not isinstance(value, str) and contains_unknown(value)):
                 output = after(value, ready) if key in gated else output_of(value)
                 setattr(self, key, output)
                 registered[key] = output

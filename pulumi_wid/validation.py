@@ -333,8 +333,11 @@ def suggest(value: Any, options: Iterable[str]) -> str:
 
 
 def reject_unknown_keys(field: str, args: Mapping[str, Any], known: Iterable[str]) -> None:
-    """A misspelt key would otherwise be ignored silently: refuse it."""
-    allowed = set(known)
+    """A misspelt key would otherwise be ignored silently: refuse it.
+
+    ``known``: the allowed keys; a dict (a TypedDict's ``__annotations__``) or set is used as it is.
+    """
+    allowed = known if isinstance(known, (dict, set, frozenset)) else set(known)
     for key in args:
         if key not in allowed:
             raise ValidationError(

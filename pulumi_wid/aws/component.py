@@ -295,6 +295,8 @@ def _policy_json(statements: list[dict[str, Any]], spec: EksSpec, field_name: st
         doc.check_json_size(field_name, serialised, limit, "this policy", way_out)
         return serialised
 
+    if text is not None and checked == len(statements):
+        return text  # every statement checked and the document sized by eks_spec
     document = doc.permission_policy(statements)
     if text is not None or not contains_unknown(document):
         return check(document, checked)
