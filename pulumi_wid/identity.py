@@ -104,14 +104,17 @@ def validate_identity(identity: Any, field_name: str = "identity") -> Identity:
     check_choice(f"{field_name}.service_account_mode", mode, SERVICE_ACCOUNT_MODES)
 
     labels = identity.get("labels") or {}
-    check_k8s_labels(f"{field_name}.labels", labels)
+    if labels:  # an empty map has nothing to check
+        check_k8s_labels(f"{field_name}.labels", labels)
     annotations = identity.get("annotations") or {}
-    check_k8s_annotations(f"{field_name}.annotations", annotations)
+    if annotations:
+        check_k8s_annotations(f"{field_name}.annotations", annotations)
     automount = identity.get("automount_service_account_token")
     if automount is not None:
         check_bool(f"{field_name}.automount_service_account_token", automount)
     tags = identity.get("tags") or {}
-    check_str_map(f"{field_name}.tags", tags)
+    if tags:
+        check_str_map(f"{field_name}.tags", tags)
     if mode != "create" and (labels or annotations or automount is not None):
         raise ValidationError(
             f"{field_name}.service_account_mode",

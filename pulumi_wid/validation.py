@@ -197,7 +197,7 @@ def check_int_range(field: str, value: Any, low: int, high: int, unit: str = "")
 
 
 def check_choice(field: str, value: Any, choices: Iterable[str]) -> str:
-    options = list(choices)
+    options = choices if isinstance(choices, (tuple, list)) else list(choices)
     if value not in options:
         raise ValidationError(
             field,

@@ -206,7 +206,7 @@ class TargetRoleSpec:
 
 def eks_spec(args: Any, placeholders: bool = False) -> EksSpec:
     """Validate ``EksPodIdentityArgs`` (plain values now, Outputs when they resolve)."""
-    if not isinstance(args, Mapping):
+    if not isinstance(args, dict) and not isinstance(args, Mapping):
         raise ValidationError(
             "EksPodIdentityArgs", args, "must be a dict", "pass EksPodIdentityArgs(identity=..., cluster_name=...)"
         )
@@ -321,6 +321,8 @@ def _check_inline_size(spec: EksSpec) -> None:
 
 def _refuse_owned_annotations(spec: EksSpec) -> None:
     """identity.annotations may not set the IRSA webhook's keys: the component writes them (or must not)."""
+    if not spec.identity.annotations:
+        return
     irsa = spec.mode == "irsa"
     role = spec.existing_role_arn if irsa and isinstance(spec.existing_role_arn, str) else None
     if irsa:

@@ -543,7 +543,7 @@ def _check_value_types(where: str, statement: Mapping[str, Any]) -> None:
         if key not in statement:
             continue
         value = statement[key]
-        if isinstance(value, str) or is_unknown(value):
+        if isinstance(value, str) or (not isinstance(value, (list, tuple)) and is_unknown(value)):
             continue
         if not isinstance(value, (list, tuple)):
             raise ValidationError(f"{where}.{key}", value, f"{key} is a string or a list of strings")
