@@ -1,10 +1,11 @@
 """Internal: the skeleton every pulumi-wid component shares.
 
 A component validates its args into a spec first (bad input fails before anything
-is registered), then ``WidComponent.__init__`` registers it and warns about default
-providers, the subclass wires its children, and ``_finish`` sets the common outputs
-(``service_account_name``, ``namespace``, ``service_account_annotations``,
-``pod_template_patch``) beside the cloud's own and registers them all. Each class
+is registered), then registers itself (``ComponentResource.__init__``, called from its own
+``__init__``), ``_started`` warns about default providers, the subclass wires its
+children, and ``_finish`` sets the common outputs (``service_account_name``,
+``namespace``, ``service_account_annotations``, ``pod_template_patch``) beside the
+cloud's own and registers them all. Each class
 still declares its annotated outputs itself: the multi-language schema reads them.
 """
 
@@ -24,9 +25,14 @@ from .validation import contains_unknown
 class WidComponent(pulumi.ComponentResource):
     """Base of ``EksPodIdentity``, ``AksFederatedIdentity`` and ``GkeWorkloadIdentity`` (internal)."""
 
-    def __init__(self, token: str, name: str, opts: pulumi.ResourceOptions | None,
-                 cloud_package: str, uses_kubernetes: bool) -> None:
-        super().__init__(token, name, {}, opts)
+    # No __init__ here: each component calls ``super().__init__(token, name, {}, opts)`` (the
+    # SDK's ComponentResource) from its own __init__. The SDK takes the third __init__ frame
+    # from the top as the component's constructor, and records the frame below it (the
+    # user's line) as where the component was declared; a shared __init__ in between would
+    # record a line of this package instead, and cost one more frame for every component.
+
+    def _started(self, cloud_package: str, uses_kubernetes: bool) -> None:
+        """Right after registration: warn about default providers, keep the children's options."""
         kubernetes.warn_default_providers(self, cloud_package, uses_kubernetes)
         self._child = pulumi.ResourceOptions(parent=self)
 

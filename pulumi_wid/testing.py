@@ -89,6 +89,8 @@ class RecordedResource:
     depends_on: list[str] = field(default_factory=list)
     """URNs this resource depends on (explicit and through inputs)."""
     delete_before_replace: bool = False
+    source_position: str = ""
+    """Where the resource was declared, as the engine records it: ``<file URI>#<line>`` ("" when the SDK sent none)."""
 
     @property
     def parent_type(self) -> str:
@@ -277,6 +279,8 @@ class _RecordingMonitor(_mocks.MockMonitor):
                 | {u for deps in request.propertyDependencies.values() for u in deps.urns}
             )
             record.delete_before_replace = bool(request.deleteBeforeReplace)
+            position = request.sourcePosition
+            record.source_position = f"{position.uri}#{position.line}" if position.uri else ""
         return response
 
     def RegisterResourceOutputs(self, request):  # noqa: N802

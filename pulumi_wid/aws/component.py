@@ -46,7 +46,8 @@ class EksPodIdentity(WidComponent):
 
     def __init__(self, name: str, args: EksPodIdentityArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         spec = eks_spec(args, placeholder_mode())  # bad input fails here, before anything is registered
-        super().__init__("wid:index:EksPodIdentity", name, opts, "aws", spec.identity.service_account_mode != "none")
+        super().__init__("wid:index:EksPodIdentity", name, {}, opts)
+        self._started("aws", spec.identity.service_account_mode != "none")
         identity = spec.identity
 
         trust: Any = None

@@ -54,8 +54,8 @@ class AksFederatedIdentity(WidComponent):
         self, name: str, args: AksFederatedIdentityArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         spec = aks_spec(args, placeholder_mode())  # bad input fails here, before anything is registered
-        super().__init__("wid:index:AksFederatedIdentity", name, opts, "azure-native",
-                         spec.identity.service_account_mode != "none")
+        super().__init__("wid:index:AksFederatedIdentity", name, {}, opts)
+        self._started("azure-native", spec.identity.service_account_mode != "none")
         identity = spec.identity
 
         if spec.creates_identity:

@@ -15,11 +15,11 @@ from .args import SourceSpec
 class FederatedComponent(WidComponent):
     """Base of ``AwsFederatedRole``, ``AzureFederatedIdentity`` and ``GcpFederatedPrincipal`` (internal)."""
 
-    def __init__(self, token: str, name: str, opts: pulumi.ResourceOptions | None, cloud_package: str,
-                 source: SourceSpec, needs_kubernetes: bool = False) -> None:
+    def _federated_started(self, cloud_package: str, source: SourceSpec, needs_kubernetes: bool = False) -> None:
+        """``_started`` for a federated component (registered by its own __init__: see WidComponent)."""
         uses_kubernetes = source.identity is not None and (
             source.identity.service_account_mode == "create" or needs_kubernetes)
-        super().__init__(token, name, opts, cloud_package, uses_kubernetes)
+        self._started(cloud_package, uses_kubernetes)
 
     def _service_account(self, name: str, source: SourceSpec, depends_on: list[pulumi.Resource]) -> None:
         """The ServiceAccount (create mode) carries no cloud annotation: the pod's projected token does the work."""

@@ -55,7 +55,8 @@ class AwsFederatedRole(FederatedComponent):
     def __init__(self, name: str, args: AwsFederatedRoleArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         spec = aws_spec(args, placeholder_mode())  # bad input fails here, before anything is registered
         source = spec.source
-        super().__init__("wid:index:AwsFederatedRole", name, opts, "aws", source)
+        super().__init__("wid:index:AwsFederatedRole", name, {}, opts)
+        self._federated_started("aws", source)
         if spec.provider_arn is None:
             provider = aws.iam.OpenIdConnectProvider(
                 f"{name}-oidc-provider", url=source.issuer, client_id_lists=[spec.audience],

@@ -57,7 +57,8 @@ class AzureFederatedIdentity(FederatedComponent):
     def __init__(self, name: str, args: AzureFederatedIdentityArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         spec = azure_spec(args, placeholder_mode())  # bad input fails here, before anything is registered
         source = spec.source
-        super().__init__("wid:index:AzureFederatedIdentity", name, opts, "azure-native", source)
+        super().__init__("wid:index:AzureFederatedIdentity", name, {}, opts)
+        self._federated_started("azure-native", source)
         if spec.existing_name is None:
             uami = azure_native.managedidentity.UserAssignedIdentity(
                 f"{name}-identity", resource_name_=spec.identity_name, resource_group_name=spec.resource_group_name,

@@ -61,7 +61,8 @@ class GcpFederatedPrincipal(FederatedComponent):
         spec = gcp_spec(args, placeholder_mode())  # bad input fails here, before anything is registered
         source = spec.source
         kube = source.identity is not None and source.identity.service_account_mode != "none"
-        super().__init__("wid:index:GcpFederatedPrincipal", name, opts, "gcp", source, needs_kubernetes=kube)
+        super().__init__("wid:index:GcpFederatedPrincipal", name, {}, opts)
+        self._federated_started("gcp", source, needs_kubernetes=kube)
         number, pool, provider_id = spec.project_number, spec.pool_id, spec.provider_id
         audience = spec.audience or fmt(doc.gcp_token_audience, number, pool, provider_id)
         trust: list[pulumi.Resource] = []

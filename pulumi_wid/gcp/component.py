@@ -44,8 +44,8 @@ class GkeWorkloadIdentity(WidComponent):
     def __init__(self, name: str, args: GkeWorkloadIdentityArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         spec = gke_spec(args, placeholder_mode())  # bad input fails here, before anything is registered
         sa_mode = spec.identity.service_account_mode  # direct access needs no annotation: nothing to patch
-        super().__init__("wid:index:GkeWorkloadIdentity", name, opts, "gcp",
-                         sa_mode == "create" or (sa_mode == "patch" and spec.mode != "direct"))
+        super().__init__("wid:index:GkeWorkloadIdentity", name, {}, opts)
+        self._started("gcp", sa_mode == "create" or (sa_mode == "patch" and spec.mode != "direct"))
         identity = spec.identity
 
         email: Any = None
