@@ -42,13 +42,15 @@ class WidComponent(pulumi.ComponentResource):
         return pulumi.InvokeOutputOptions(parent=self)
 
     def _finish(self, identity: Identity, cloud_outputs: Mapping[str, Any], annotations: Mapping[str, Any],
-                pod_template_patch: Mapping[str, Any], ready: Sequence[pulumi.Resource] = ()) -> None:
+                pod_template_patch: Mapping[str, Any], ready: Sequence[pulumi.Resource] = (),
+                known: Mapping[str, tuple[Any, Sequence[pulumi.Resource]]] | None = None) -> None:
         """Set the cloud's outputs, then the common ones, on ``self`` and register them (last).
 
         ``ready``: what must exist before a pod starts (the association, federated
         credentials or workloadIdentityUser grant, the grants, the ServiceAccount). What a
         workload takes from the component (its ServiceAccount name, annotations and pod
         template patch) depends on them, so the workload is created after them.
+        ``known``: see ``_set_outputs``.
         """
         ready = [resource for resource in ready if resource is not None]
         self._set_outputs(
@@ -56,10 +58,12 @@ class WidComponent(pulumi.ComponentResource):
              "service_account_annotations": dict(annotations), "pod_template_patch": pod_template_patch},
             gated=("service_account_name", "service_account_annotations", "pod_template_patch"),
             ready=ready,
+            known=known,
         )
 
     def _set_outputs(self, values: Mapping[str, Any], gated: Sequence[str] = (),
-                     ready: Sequence[pulumi.Resource] = ()) -> None:
+                     ready: Sequence[pulumi.Resource] = (),
+                     known: Mapping[str, tuple[Any, Sequence[pulumi.Resource]]] | None = None) -> None:
         """Give ``self`` each value as an Output attribute (those named in ``gated`` depending on
         ``ready``) and register them all.
 
@@ -67,20 +71,26 @@ class WidComponent(pulumi.ComponentResource):
         engine records the same outputs, and the SDK awaits no Output for it), and its
         attribute's Output is made the first time it is read (``__getattr__``): a stack of
         thousands of components reads few of their outputs. The Output is the same either way.
+        ``known``: a resource's output the component knows already, as ``key: (value,
+        resources)`` (a role's name given as its input): registered as that value, its
+        attribute an Output of it depending on those resources, as the resource's own would.
         """
         registered: dict[str, Any] = {}
-        plain: dict[str, tuple[Any, bool]] = {}
+        plain: dict[str, tuple[Any, Sequence[pulumi.Resource]]] = {}
         for key, value in values.items():
-            if isinstance(value, pulumi.Output) or (not isinstance(value, str) and contains_unknown(value)):
+            if known and key in known:
+                value, resources = known[key]
+                plain[key] = (value, resources)
+                registered[key] = value
+            elif isinstance(value, pulumi.Output) or (not isinstance(value, str) and contains_unknown(value)):
                 output = after(value, ready) if key in gated else output_of(value)
                 setattr(self, key, output)
                 registered[key] = output
             else:
-                plain[key] = (value, key in gated)
+                plain[key] = (value, ready if key in gated else ())
                 if value is not None:  # the SDK drops an output that serialises to None: not sent at all
                     registered[key] = value
         self._plain_outputs = plain
-        self._ready = list(ready)
         self.register_outputs(registered)
 
     def __getattr__(self, name: str) -> Any:
@@ -88,8 +98,8 @@ class WidComponent(pulumi.ComponentResource):
         plain = self.__dict__.get("_plain_outputs")
         if not plain or name not in plain:
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        value, gated = plain.pop(name)
-        output = after(value, self._ready if gated else ())
+        value, resources = plain.pop(name)
+        output = after(value, resources)
         setattr(self, name, output)
         return output
 

@@ -129,3 +129,20 @@ def test_the_components_own_service_account_comes_after_what_a_pod_needs(wid_moc
         assert sorted(association.depends_on) == sorted([role, wid_mocks.one("aws:iam/rolePolicy:RolePolicy").urn])
     else:  # the role through its ARN in the annotation, the grant by the explicit edge
         assert sorted(sa.depends_on) == sorted([role, wid_mocks.one(before).urn])
+
+
+def test_a_policy_attached_to_role_name_waits_for_the_role(wid_mocks):
+    # GIVEN a user's attachment built from the component's role_name (registered as the name the role was given)
+    import pulumi_aws as aws
+
+    def program():
+        c = EksPodIdentity("api", {"identity": {"namespace": "apps", "service_account": "api"}, "cluster_name": "prod"})
+        aws.iam.RolePolicyAttachment("extra", role=c.role_name, policy_arn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+        return c.role_name
+
+    name = wid_mocks.run(program)
+    extra, role = wid_mocks.named("extra"), wid_mocks.one("aws:iam/role:Role")
+    # THEN it names the role and is created after it, as with the role's own output
+    assert name == extra.inputs["role"] == role.outputs["name"] == "apps-api"
+    assert role.urn in extra.depends_on
+    assert wid_mocks.component_outputs[wid_mocks.one("wid:index:EksPodIdentity").urn]["role_name"] == "apps-api"

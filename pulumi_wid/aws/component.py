@@ -117,6 +117,8 @@ class EksPodIdentity(WidComponent):
             cloud_annotations,
             kubernetes.pod_template_patch(identity.service_account),
             ready=[role, *grants, *target, *associations, k8s_account],
+            # the name the role was given: registered as it is, without awaiting the role's output
+            known={"role_name": (spec.role_name, [role])} if role is not None else None,
         )
 
     def _trust_policy(self, spec: EksSpec) -> pulumi.Input[str]:
