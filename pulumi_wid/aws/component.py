@@ -79,7 +79,8 @@ class EksPodIdentity(WidComponent):
         cloud_annotations: dict[str, Any] = {}
         associations: list[pulumi.Resource] = []
         if spec.mode == "pod_identity":
-            clusters = [("", spec.cluster_name), *((f"-{key}", cluster) for key, cluster in spec.associations)]
+            clusters = [("", spec.cluster_name), *((f"-{key}", cluster) for key, cluster in spec.associations)] \
+                if spec.associations else [("", spec.cluster_name)]
             # a loop, not a comprehension: the SDK records the caller's stack at every registration,
             # and a comprehension is one more frame in it
             session_policy = _session_policy(spec)
@@ -288,6 +289,9 @@ def _policy_json(statements: list[dict[str, Any]], spec: EksSpec, field_name: st
     as ``eks_spec`` already serialised and sized it (written as it is).
     """
 
+    if text is not None and checked == len(statements):
+        return text  # every statement checked and the document sized by eks_spec
+
     def check(document: dict[str, Any], start: int = 0) -> str:
         for index, statement in enumerate(document["Statement"]):
             if index >= start:
@@ -298,8 +302,6 @@ def _policy_json(statements: list[dict[str, Any]], spec: EksSpec, field_name: st
         doc.check_json_size(field_name, serialised, limit, "this policy", way_out)
         return serialised
 
-    if text is not None and checked == len(statements):
-        return text  # every statement checked and the document sized by eks_spec
     document = doc.permission_policy(statements)
     if text is not None or not contains_unknown(document):
         return check(document, checked)
@@ -326,6 +328,8 @@ def _preset_policy_json(group: list[tuple[dict[str, Any], bool]], spec: EksSpec)
 def _attachment_suffixes(arns: list[Any]) -> list[str]:
     """Logical-name suffixes: the policy name, plus a short hash of the full ARN when two
     distinct ARNs share a name (aws-managed and customer ReadOnlyAccess); an Output's index."""
+    if not arns:
+        return []
     names = [arn.rsplit("/", 1)[-1] if isinstance(arn, str) else None for arn in arns]
     suffixes = []
     for index, (arn, policy) in enumerate(zip(arns, names, strict=True)):

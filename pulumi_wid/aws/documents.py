@@ -62,9 +62,12 @@ ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9*?]+$")
 
 
 # -- ARNs and issuers -------------------------------------------------------
+_COMPACT = json.JSONEncoder(separators=(",", ":"))  # json.dumps would build this encoder on every call
+
+
 def compact_json(document: Any) -> str:
     """The document as IAM counts it: no whitespace, keys in the order given."""
-    return json.dumps(document, separators=(",", ":"))
+    return _COMPACT.encode(document)
 
 
 def parse_oidc_provider_arn(field: str, arn: Any, placeholders: bool = False) -> dict[str, str]:

@@ -548,7 +548,7 @@ def arn_matches(resource: str, arn_format: str) -> bool:
     The five header fields (arn, partition, service, region, account) are compared
     one by one, so a wildcard never spans a ':' there; the resource part as a whole.
     """
-    given = split_arn(resource)
+    given = _split_resource(resource)
     if given is not None and not given[4] and given[2] == "ssm" and given[5].startswith(_PUBLIC_SSM):
         given = [*given[:4], "aws", given[5]]  # an AWS-owned public parameter: no account in its ARN
     compiled = _compiled_format(arn_format)
@@ -560,7 +560,7 @@ def arn_matches(resource: str, arn_format: str) -> bool:
             if pattern.fullmatch(text) is None:
                 return False
             continue
-        expected = expected or split_arn(arn_format)
+        expected = expected or _split_format(arn_format)
         if expected is None or not _field_overlap(text, expected[index]):
             return False
     return True
@@ -588,6 +588,11 @@ def _field_overlap(text: str, template: str) -> bool:
 # user guide, "Working with public parameters"); the database's format always has one.
 _PUBLIC_SSM = "parameter/aws/"
 _GLOB = re.compile(r"[*?\x00]")  # in a split field: a wildcard, or a policy variable
+
+
+# A statement's ARN is matched against each format of its actions, and the formats are few.
+_split_resource = lru_cache(maxsize=256)(split_arn)
+_split_format = lru_cache(maxsize=4096)(split_arn)
 
 
 @lru_cache(maxsize=4096)
