@@ -12,7 +12,7 @@ import difflib
 import hashlib
 import re
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from .errors import ValidationError
@@ -127,8 +127,10 @@ def refuse_owned_keys(field: str, metadata: Mapping[str, Any], owned: Mapping[st
         )
 
 
-def refuse_for_mode(args: Mapping[str, Any], keys: Iterable[str], other_mode: str) -> None:
+def refuse_for_mode(args: Mapping[str, Any], keys: Sequence[str], other_mode: str) -> None:
     """Refuse keys that apply only in ``other_mode`` ("only applies when mode=...")."""
+    if args.keys().isdisjoint(keys):
+        return
     for key in keys:
         if args.get(key) is not None:
             raise ValidationError(
@@ -136,9 +138,11 @@ def refuse_for_mode(args: Mapping[str, Any], keys: Iterable[str], other_mode: st
             )
 
 
-def refuse_with_existing(args: Mapping[str, Any], keys: Iterable[str], what: str, existing_key: str,
+def refuse_with_existing(args: Mapping[str, Any], keys: Sequence[str], what: str, existing_key: str,
                          fix: str | None = None) -> None:
     """Refuse keys that configure something the component does not create (``existing_key`` given)."""
+    if args.keys().isdisjoint(keys):
+        return
     for key in keys:
         if args.get(key) is not None:
             raise ValidationError(

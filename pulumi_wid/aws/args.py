@@ -371,7 +371,9 @@ def _check_named_cluster(where: str, cluster_name: Any, placeholders: bool) -> A
 
 def _managed_policy_arns(args: Mapping[str, Any], allow: bool, placeholders: bool, prefix: str = "") -> list:
     key = f"{prefix}managed_policy_arns"
-    managed = check_str_list(key, args.get("managed_policy_arns") or [])
+    if not args.get("managed_policy_arns"):
+        return []
+    managed = check_str_list(key, args.get("managed_policy_arns"))
     managed = [
         when_known(arn, lambda v, i=index: doc.check_managed_policy_arn(f"{key}[{i}]", v, allow), placeholders)
         for index, arn in enumerate(managed)
