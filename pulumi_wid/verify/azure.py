@@ -53,7 +53,8 @@ def _credentials_of(identity: Res, fics: Lookup[Res]) -> list[Res]:
         return fics.find(keys, lambda f: f.type in kinds.APP_FIC and (
             _lower(f.get("applicationObjectId")) in keys or _lower(f.get("applicationId")) in keys))
     rg, name, ident = _lower(identity.get("resourceGroupName")), _lower(identity.get("name")), _lower(identity.get("id"))
-    return fics.find([("parent", ident), (rg, name)], lambda f: f.type in kinds.FIC and (
+    keys = [("parent", ident), (rg, name)] if ident else [(rg, name)]  # no id: the parent is not compared
+    return fics.find(keys, lambda f: f.type in kinds.FIC and (
         (ident and _lower(f.get("parentId")) == ident) or _rg_and_name(f) == (rg, name)))
 
 
