@@ -457,10 +457,11 @@ def verify_aws(resources: list[Res], workloads: list[Workload], clusters: list[C
         if role is not None:
             claimed.add(role.urn)
         chains.append(irsa_chain(workload, role, stack, arn))
-    by_service_account = Lookup(workloads, lambda w: ((w.namespace, w.service_account),))
-    for association in stack.associations:
-        claimed.add(str(association.get("roleArn")))
-        chains.append(pod_identity_chain(association, stack, by_service_account))
+    if stack.associations:
+        by_service_account = Lookup(workloads, lambda w: ((w.namespace, w.service_account),))
+        for association in stack.associations:
+            claimed.add(str(association.get("roleArn")))
+            chains.append(pod_identity_chain(association, stack, by_service_account))
     for role in [*stack.roles.values(), *stack.pending_roles]:
         if not role.pending_delete and (role.urn in claimed or str(role.get("arn")) in claimed
                                         or role.urn in judged_elsewhere):

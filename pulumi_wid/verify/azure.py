@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any, Optional
 
@@ -65,9 +66,16 @@ class Index:
         self.clusters = [c for c in clusters if c.cloud == "azure"]
         self.pinned = list(facts.issuers) if facts else []
         self.by_client_id = Lookup(self.identities, lambda r: (r.get("clientId"), r.get("applicationId")))
-        self.by_principal = Lookup(self.identities, lambda r: (r.get("principalId"),))
         self.fics_by_identity = Lookup(self.fics, _fic_keys)
-        self.fics_by_parent = Lookup(self.fics, lambda f: (f.parent,))
+
+    # Built on first use: only chains whose identity is not in the stack ask.
+    @functools.cached_property
+    def by_principal(self) -> Lookup[Res]:
+        return Lookup(self.identities, lambda r: (r.get("principalId"),))
+
+    @functools.cached_property
+    def fics_by_parent(self) -> Lookup[Res]:
+        return Lookup(self.fics, lambda f: (f.parent,))
 
     def identity(self, client_id: str) -> Optional[Res]:
         return self.by_client_id.first((client_id,), lambda r: client_id in (r.get("clientId"), r.get("applicationId"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import re
 from datetime import datetime, timezone
@@ -174,12 +175,20 @@ class Index:
         self.accounts = Lookup((r for r in resources if r.type == kinds.GSA), lambda a: (a.get("email"),))
         self.grants = grants(resources)
         self.on_account = Lookup(self.grants, _target_keys)
-        self.by_member = Lookup(self.grants, lambda g: (g[2],))
-        self.principals = Lookup(((r, m) for r, _, m in self.grants if m.startswith(("principal://", "principalSet://"))),
-                                 lambda g: _member_keys(g[1]))
         self.clusters = [c for c in clusters if c.cloud == "gcp"]
         self.pinned = list(facts.workload_pools) if facts else []
         self.numbers = tuple(facts.project_numbers) if facts else ()
+
+    # Built on first use: only direct (principal://) chains ask.
+    @functools.cached_property
+    def by_member(self) -> Lookup[tuple[Res, str, str]]:
+        return Lookup(self.grants, lambda g: (g[2],))
+
+    @functools.cached_property
+    def principals(self) -> Lookup[tuple[Res, str]]:
+        """principal:// and principalSet:// grants, by the KSA or namespace they name."""
+        return Lookup(((r, m) for r, _, m in self.grants if m.startswith(("principal://", "principalSet://"))),
+                      lambda g: _member_keys(g[1]))
 
     def account(self, email: Any) -> Optional[Res]:
         """The stack's Google service account with this email (a readable one)."""
