@@ -269,15 +269,20 @@ def summarize(resources: list[Any], chains: list[Any]) -> list[SummaryRow]:
     """
     components = sorted((r for r in resources if not r.custom and r.type != "pulumi:pulumi:Stack"),
                         key=lambda r: (r.name, r.type))
-    by_length = sorted(components, key=lambda c: -len(c.name))
+    by_name: dict[str, Any] = {}
+    for component in components:  # of two with one name, the first in (name, type) order owns its chains
+        by_name.setdefault(component.name, component)
     owned: dict[str, list[Any]] = {c.urn: [] for c in components}
     loose: list[Any] = []
     for chain in chains:
-        owner = next((c for c in by_length if chain.name == c.name or chain.name.startswith(c.name + "-")), None)
+        owner = _owner(chain.name, by_name)
         (owned[owner.urn] if owner else loose).append(chain)
+    by_parent: dict[str, list[Any]] = {}
+    for resource in resources:
+        by_parent.setdefault(resource.parent, []).append(resource)
     rows = []
     for component in components:
-        children = sorted((r for r in resources if r.parent == component.urn), key=lambda r: (r.type, r.name))
+        children = sorted(by_parent.get(component.urn, ()), key=lambda r: (r.type, r.name))
         outputs = component.outputs or {}
         subject = f"system:serviceaccount:{outputs.get('namespace', '?')}:{outputs.get('service_account_name', '?')}"
         rows.append(_row(component.name, children, outputs, owned[component.urn], subject))
@@ -288,6 +293,18 @@ def summarize(resources: list[Any], chains: list[Any]) -> list[SummaryRow]:
         # Without a component, the stack's other resources belong to this chain only if it is the only one.
         rows.append(_row(chain.name, top if len(loose) == 1 else [], {}, [chain], chain.subject))
     return rows
+
+
+def _owner(chain_name: str, by_name: dict[str, Any]) -> Any:
+    """The component with the longest name that is the chain's name or its prefix before a '-'."""
+    if chain_name in by_name:
+        return by_name[chain_name]
+    cut = chain_name.rfind("-")
+    while cut >= 0:
+        if chain_name[:cut] in by_name:
+            return by_name[chain_name[:cut]]
+        cut = chain_name.rfind("-", 0, cut)
+    return None
 
 
 def _row(name: str, children: list[Any], outputs: dict[str, Any], chains: list[Any], subject: str) -> SummaryRow:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
@@ -9,6 +10,7 @@ from typing import Any, Optional
 from . import iam, kinds
 from .clusters import Cluster
 from .common import Workload, candidate_clusters, label, other
+from .lookup import Lookup
 from .model import Chain, Facts, Probe, Res, parse_json_field, unreadable
 
 WEB_IDENTITY = "sts:AssumeRoleWithWebIdentity"
@@ -57,6 +59,19 @@ class Stack:
             elif res.type == kinds.EKS_ADDON:
                 stack.addons.append(res)
         return stack
+
+    # Built once: each Pod Identity chain looks these up.
+    @functools.cached_property
+    def associations_by_role(self) -> Lookup[Res]:
+        return Lookup(self.associations, lambda a: (a.get("roleArn"),))
+
+    @functools.cached_property
+    def policies_by_role(self) -> Lookup[Res]:
+        return Lookup(self.policies, lambda p: (p.get("role"),))
+
+    @functools.cached_property
+    def addons_by_cluster(self) -> Lookup[Res]:
+        return Lookup(self.addons, lambda a: ((a.get("addonName"), a.get("clusterName")),))
 
 
 def _host(issuer: str) -> str:
@@ -287,7 +302,7 @@ def _cluster_arn(association: Res, cluster_name: str, stack: Stack) -> tuple[Opt
     return None, cluster
 
 
-def pod_identity_chain(association: Res, stack: Stack, workloads: list[Workload]) -> Chain:
+def pod_identity_chain(association: Res, stack: Stack, workloads: Lookup[Workload]) -> Chain:
     fields = {k: association.get(k) for k in ("clusterName", "namespace", "serviceAccount", "roleArn")}
     namespace, service_account = fields["namespace"], fields["serviceAccount"]
     chain = Chain("aws", "pod_identity", association.name, f"system:serviceaccount:{namespace}:{service_account}")
@@ -313,16 +328,16 @@ def pod_identity_chain(association: Res, stack: Stack, workloads: list[Workload]
         _check_target(chain, str(target), role, role_arn, stack)
     _check_service_account(chain, association, fields, workloads)
     _check_agent(chain, cluster_name, stack)
-    same_role = [a for a in stack.associations
-                 if a.get("roleArn") == role_arn and a.get("clusterName") == cluster_name]
+    of_role = stack.associations_by_role.find((role_arn,), lambda a: a.get("roleArn") == role_arn)
+    same_role = [a for a in of_role if a.get("clusterName") == cluster_name]
     ns2, sa2 = other(namespace, "other-namespace"), other(service_account, "other-service-account")
     for description, ns, name in ((f"{service_account} in namespace {ns2}", ns2, service_account),
                                   (f"{sa2} in namespace {namespace}", namespace, sa2)):
         hit = next((a for a in same_role if (a.get("namespace"), a.get("serviceAccount")) == (ns, name)), None)
         chain.probes.append(Probe(description, hit is not None, label(hit) if hit else ""))
-    for hit in stack.associations:  # any other ServiceAccount the role is associated with, in any cluster
+    for hit in of_role:  # any other ServiceAccount the role is associated with, in any cluster
         ns, name = hit.get("namespace"), hit.get("serviceAccount")
-        if hit.get("roleArn") == role_arn and (ns, name) != (namespace, service_account) and (ns, name) not in (
+        if (ns, name) != (namespace, service_account) and (ns, name) not in (
                 (ns2, service_account), (namespace, sa2)):
             chain.probes.append(Probe(f"{ns}/{name} on cluster {hit.get('clusterName')} (another association of the role)",
                                       True, label(hit)))
@@ -365,9 +380,10 @@ def _judge_pod_identity_trust(chain: Chain, association: Res, role: Res, cluster
         chain.probes.append(Probe(f"another principal than {PODS_SERVICE}", True, f"{role.label} {extra}"))
 
 
-def _check_service_account(chain: Chain, association: Res, fields: dict[str, str], workloads: list[Workload]) -> None:
+def _check_service_account(chain: Chain, association: Res, fields: dict[str, str], workloads: Lookup[Workload]) -> None:
     cluster_name, namespace, service_account = fields["clusterName"], fields["namespace"], fields["serviceAccount"]
-    same = [w for w in workloads if (w.namespace, w.service_account) == (namespace, service_account)]
+    same = workloads.find([(namespace, service_account)],
+                          lambda w: (w.namespace, w.service_account) == (namespace, service_account))
     parent = association.parent
     mine = [w for w in same if w.component is not None and w.component.urn == parent] or [
         w for w in same if w.cluster is not None and w.cluster.cloud == "aws" and w.cluster.name == cluster_name]
@@ -391,7 +407,8 @@ def _check_agent(chain: Chain, cluster_name: str, stack: Stack) -> None:
         chain.notes.append(f"cluster {cluster_name} is not in this stack: whether it runs the {POD_IDENTITY_AGENT} "
                            "add-on is not checked")
         return
-    agent = any(a.get("addonName") == POD_IDENTITY_AGENT and a.get("clusterName") == cluster_name for a in stack.addons)
+    agent = bool(stack.addons_by_cluster.find([(POD_IDENTITY_AGENT, cluster_name)], lambda a: a.get(
+        "addonName") == POD_IDENTITY_AGENT and a.get("clusterName") == cluster_name))
     if not agent:
         chain.notes.append(f"warning: {cluster.label} has no {POD_IDENTITY_AGENT} add-on in this stack: without the "
                            "agent, Pod Identity gives pods no credentials")
@@ -401,9 +418,7 @@ def _check_target(chain: Chain, target: str, role: Optional[Res], role_arn: str,
     if role is not None:
         role_keys = {role.get("name"), role.outputs.get("id"), role.name}
         allowed = False
-        for policy in stack.policies:
-            if policy.get("role") not in role_keys:
-                continue
+        for policy in stack.policies_by_role.find(role_keys, lambda p: p.get("role") in role_keys):
             for statement in iam.statements(parse_json_field(policy.get("policy"))):
                 if statement.get("Effect") == "Allow" and iam._action_matches(statement, "sts:AssumeRole") and any(
                     iam.glob(str(r), target) for r in iam.as_list(statement.get("Resource"))
@@ -442,9 +457,11 @@ def verify_aws(resources: list[Res], workloads: list[Workload], clusters: list[C
         if role is not None:
             claimed.add(role.urn)
         chains.append(irsa_chain(workload, role, stack, arn))
-    for association in stack.associations:
-        claimed.add(str(association.get("roleArn")))
-        chains.append(pod_identity_chain(association, stack, workloads))
+    if stack.associations:
+        by_service_account = Lookup(workloads, lambda w: ((w.namespace, w.service_account),))
+        for association in stack.associations:
+            claimed.add(str(association.get("roleArn")))
+            chains.append(pod_identity_chain(association, stack, by_service_account))
     for role in [*stack.roles.values(), *stack.pending_roles]:
         if not role.pending_delete and (role.urn in claimed or str(role.get("arn")) in claimed
                                         or role.urn in judged_elsewhere):

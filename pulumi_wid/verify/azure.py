@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any, Optional
 
 from . import kinds
 from .clusters import Cluster
 from .common import Workload, candidate_clusters, label, other
+from .lookup import Lookup
 from .model import Chain, Facts, Probe, Res, unreadable
 
 CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id"
@@ -33,17 +35,28 @@ def _lower(value: Any) -> str:
     return str(value or "").lower()
 
 
-def _credentials_of(identity: Res, fics: list[Res]) -> list[Res]:
+def _rg_and_name(fic: Res) -> tuple[str, str]:
+    return _lower(fic.get("resourceGroupName")), _lower(fic.inputs.get("resourceName") or fic.get("resourceName"))
+
+
+def _fic_keys(fic: Res) -> list[Any]:
+    """What ``_credentials_of`` compares a credential by: the identity it names, each way it may name it."""
+    if fic.type in kinds.APP_FIC:
+        return [_lower(fic.get("applicationObjectId")), _lower(fic.get("applicationId"))]
+    return [("parent", _lower(fic.get("parentId"))), _rg_and_name(fic)]
+
+
+def _credentials_of(identity: Res, fics: Lookup[Res]) -> list[Res]:
     """The federated credentials on one identity, whichever provider made them."""
     if identity.type in kinds.APPLICATION:
         keys = {_lower(identity.get("objectId")), _lower(identity.get("id")),
                 _lower(f"/applications/{identity.get('objectId')}")}
-        return [f for f in fics if f.type in kinds.APP_FIC
-                and (_lower(f.get("applicationObjectId")) in keys or _lower(f.get("applicationId")) in keys)]
+        return fics.find(keys, lambda f: f.type in kinds.APP_FIC and (
+            _lower(f.get("applicationObjectId")) in keys or _lower(f.get("applicationId")) in keys))
     rg, name, ident = _lower(identity.get("resourceGroupName")), _lower(identity.get("name")), _lower(identity.get("id"))
-    return [f for f in fics if f.type in kinds.FIC and (
-        (ident and _lower(f.get("parentId")) == ident)
-        or (_lower(f.get("resourceGroupName")), _lower(f.inputs.get("resourceName") or f.get("resourceName"))) == (rg, name))]
+    keys = [("parent", ident), (rg, name)] if ident else [(rg, name)]  # no id: the parent is not compared
+    return fics.find(keys, lambda f: f.type in kinds.FIC and (
+        (ident and _lower(f.get("parentId")) == ident) or _rg_and_name(f) == (rg, name)))
 
 
 class Index:
@@ -52,13 +65,27 @@ class Index:
         self.fics = [r for r in resources if r.type in kinds.FIC or r.type in kinds.APP_FIC]
         self.clusters = [c for c in clusters if c.cloud == "azure"]
         self.pinned = list(facts.issuers) if facts else []
+        self.by_client_id = Lookup(self.identities, lambda r: (r.get("clientId"), r.get("applicationId")))
+        self.fics_by_identity = Lookup(self.fics, _fic_keys)
+
+    # Built on first use: only chains whose identity is not in the stack ask.
+    @functools.cached_property
+    def by_principal(self) -> Lookup[Res]:
+        return Lookup(self.identities, lambda r: (r.get("principalId"),))
+
+    @functools.cached_property
+    def fics_by_parent(self) -> Lookup[Res]:
+        return Lookup(self.fics, lambda f: (f.parent,))
 
     def identity(self, client_id: str) -> Optional[Res]:
-        return next((r for r in self.identities
-                     if client_id in (r.get("clientId"), r.get("applicationId")) and not r.pending_delete), None)
+        return self.by_client_id.first((client_id,), lambda r: client_id in (r.get("clientId"), r.get("applicationId"))
+                                       and not r.pending_delete)
+
+    def credentials_under(self, component: Res) -> list[Res]:
+        return self.fics_by_parent.find((component.urn,), lambda f: f.parent == component.urn)
 
     def by_principal_id(self, value: str) -> Optional[Res]:
-        return next((r for r in self.identities if value == r.get("principalId")), None)
+        return self.by_principal.first((value,), lambda r: value == r.get("principalId"))
 
 
 def _pod_issuers(chain: Chain, workload: Workload, index: Index) -> tuple[list[str], bool]:
@@ -197,14 +224,13 @@ def verify_azure(resources: list[Res], workloads: list[Workload], clusters: list
             continue
         identity = index.identity(annotated) if isinstance(annotated, str) else None
         if identity is not None:
-            chains.append(azure_chain(workload, identity, _credentials_of(identity, index.fics),
+            chains.append(azure_chain(workload, identity, _credentials_of(identity, index.fics_by_identity),
                                       identity.get("clientId") or identity.get("applicationId"), index, annotated))
             continue
         component = workload.component
         if component is not None and component.outputs.get("client_id") is not None:
             # an existing identity: its credentials are the component's, its client id the component's output
-            mine = [f for f in index.fics if f.parent == component.urn]
-            chains.append(azure_chain(workload, None, mine, component.outputs.get("client_id"), index, annotated))
+            chains.append(azure_chain(workload, None, index.credentials_under(component), component.outputs.get("client_id"), index, annotated))
             continue
         chain = Chain("azure", "workload_identity", workload.name, workload.subject)
         principal = index.by_principal_id(annotated) if isinstance(annotated, str) else None

@@ -7,6 +7,7 @@ from typing import Any, Optional
 
 from . import kinds
 from .clusters import Cluster, Placement
+from .lookup import Lookup
 from .model import SECRET, Res, is_placeholder
 
 
@@ -110,12 +111,22 @@ def workloads(resources: list[Res], placement: Placement) -> list[Workload]:
                 placement=f"<component {res.urn}>",
             ))
     found += _helm_workloads(resources, placement)
-    templates = pod_templates(resources, placement)
+    templates = Lookup(pod_templates(resources, placement), _template_keys)
     for workload in found:
-        workload.pod_templates = [t for key, ns, t in templates
-                                  if key == workload.placement and ns == workload.namespace
-                                  and (t.get("spec") or {}).get("serviceAccountName") == workload.service_account]
+        workload.pod_templates = _templates_of(workload, templates)
     return found
+
+
+def _templates_of(workload: Workload, templates: Lookup[tuple[str, str, dict[str, Any]]]) -> list[dict[str, Any]]:
+    where, name = (workload.placement, workload.namespace), workload.service_account
+    return [t for _, _, t in templates.find([(*where, name)], lambda x: (
+        x[:2] == where and (x[2].get("spec") or {}).get("serviceAccountName") == name))]
+
+
+def _template_keys(template: tuple[str, str, dict[str, Any]]) -> Optional[list[tuple[Any, ...]]]:
+    """(cluster key, namespace, ServiceAccount name) of a pod template; None when its spec is no object."""
+    spec = template[2].get("spec") or {}
+    return [(*template[:2], spec.get("serviceAccountName"))] if isinstance(spec, dict) else None
 
 
 def _helm_workloads(resources: list[Res], placement: Placement) -> list[Workload]:

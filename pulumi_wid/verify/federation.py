@@ -12,6 +12,7 @@ refused. Like the rest of verify it has its own evaluator and constants, not the
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from typing import Any, Optional
 
 from . import iam
 from .common import other
+from .lookup import Lookup
 from .model import Chain, Facts, Probe, Res, parse_json_field
 
 COMPONENTS = {"wid:index:AwsFederatedRole": "aws", "wid:index:AzureFederatedIdentity": "azure",
@@ -103,12 +105,12 @@ def _names(number: str, pool: str, provider_id: str) -> set[str]:
     return {f"//iam.googleapis.com/{name}", f"https://iam.googleapis.com/{name}"}
 
 
-def gcp_accepts(providers: list[Res], grants: list[tuple[Res, str]], number: str, pool: str, iss: str, sub: str,
+def gcp_accepts(providers: Lookup[Res], grants: Lookup[tuple[Res, str]], number: str, pool: str, iss: str, sub: str,
                 aud: str, probe: bool = False) -> tuple[bool, str]:
-    """A pool provider for ``iss`` allows ``aud`` and its condition admits ``sub``, and a grant names the principal."""
-    for provider in providers:
-        if provider.get("workloadIdentityPoolId") != pool:
-            continue
+    """A pool provider for ``iss`` allows ``aud`` and its condition admits ``sub``, and a grant names the principal.
+
+    ``providers`` are keyed by their pool id, ``grants`` by ``grant_keys``."""
+    for provider in providers.find((pool,), lambda p: p.get("workloadIdentityPoolId") == pool):
         oidc = provider.get("oidc") or {}
         oidc = oidc[0] if isinstance(oidc, list) and oidc else oidc
         if not isinstance(oidc, dict) or oidc.get("issuerUri") != iss:
@@ -125,11 +127,25 @@ def gcp_accepts(providers: list[Res], grants: list[tuple[Res, str]], number: str
         if not admitted:
             continue
         principal = f"principal://iam.googleapis.com/projects/{number}/locations/global/workloadIdentityPools/{pool}/subject/{sub}"
-        for res, member in grants:
-            m = _POOL_SET.match(member)
-            if member == principal or (m and (m["number"], m["pool"]) == (number, pool)):
-                return True, f"{provider.label} -> {res.label}"
+        hit = _grant_to(grants, principal, number, pool)
+        if hit is not None:
+            return True, f"{provider.label} -> {hit[0].label}"
     return False, ""
+
+
+def _grant_to(grants: Lookup[tuple[Res, str]], principal: str, number: str, pool: str) -> Optional[tuple[Res, str]]:
+    """The first grant to the principal or to its whole pool."""
+    def names(grant: tuple[Res, str]) -> bool:
+        m = _POOL_SET.match(grant[1])
+        return grant[1] == principal or bool(m and (m["number"], m["pool"]) == (number, pool))
+
+    return grants.first((principal, (number, pool)), names)
+
+
+def grant_keys(grant: tuple[Res, str]) -> tuple[Any, ...]:
+    """The member of a grant, and the (project number, pool) of a whole pool's principalSet."""
+    m = _POOL_SET.match(grant[1])
+    return (grant[1], (m["number"], m["pool"])) if m else (grant[1],)
 
 
 # -- probes -----------------------------------------------------------------------------------------
@@ -222,10 +238,6 @@ def _other_principals(chain: Chain, role: Res, trust: Any) -> None:
         chain.probes.append(Probe("another principal than the issuer's OIDC provider", True, f"{role.label} {extra}"))
 
 
-def _children(resources: list[Res], component: Res, types: tuple[str, ...]) -> list[Res]:
-    return [r for r in resources if r.parent == component.urn and r.type in types]
-
-
 @dataclass
 class _Stack:
     """What the federation checks look up in the stack."""
@@ -238,6 +250,22 @@ class _Stack:
     pinned: list[str]
     judged_roles: set[str] = field(default_factory=set)
     seen_principals: set[str] = field(default_factory=set)
+
+    # Built once: each component and principal looks these up.
+    @functools.cached_property
+    def by_parent(self) -> Lookup[Res]:
+        return Lookup(self.resources, lambda r: (r.parent,))
+
+    @functools.cached_property
+    def providers_by_pool(self) -> Lookup[Res]:
+        return Lookup(self.pool_providers, lambda p: (p.get("workloadIdentityPoolId"),))
+
+    @functools.cached_property
+    def grants_by_member(self) -> Lookup[tuple[Res, str]]:
+        return Lookup(self.grants, grant_keys)
+
+    def children(self, component: Res, test: Any) -> list[Res]:
+        return self.by_parent.find((component.urn,), lambda r: r.parent == component.urn and test(r))
 
 
 def verify_federation(resources: list[Res], facts: Optional[Facts] = None) -> tuple[list[Chain], set[str]]:
@@ -267,7 +295,7 @@ def _component_chain(st: _Stack, component: Res) -> Chain:
         chain.check("cluster issuer", iss in st.pinned, f"pinned with --issuer: {iss}" if iss in st.pinned
                     else f"the trust names {iss}, the cluster's issuer is {' or '.join(st.pinned)}")
     if cloud == "aws":
-        role = next((r for r in st.roles if r.parent == component.urn), None)
+        role = next(iter(st.children(component, lambda r: r.type == ROLE and not r.pending_delete)), None)
         if role is None:
             chain.unverified("role", "the component's role is not in this stack")
             return chain
@@ -277,7 +305,7 @@ def _component_chain(st: _Stack, component: Res) -> Chain:
         if kind == "federated":
             check_pod(chain, "aws", out.get("pod_template_patch"), aud, {"AWS_ROLE_ARN": role.get("arn")})
     elif cloud == "azure":
-        fics = _children(st.resources, component, FICS)
+        fics = st.children(component, lambda r: r.type in FICS)
         _judge(chain, lambda i, s, a, p, fics=fics: azure_accepts(fics, i, s, a), iss, subjects, aud)
         chain.check("audience", aud == AZURE_AUDIENCE, f"{AZURE_AUDIENCE}" if aud == AZURE_AUDIENCE
                     else f"{aud!r} is not {AZURE_AUDIENCE}")
@@ -293,7 +321,7 @@ def _component_chain(st: _Stack, component: Res) -> Chain:
         number, pool, provider_id = parts.groups()
         st.seen_principals.update(f"principal://iam.googleapis.com/projects/{number}/locations/global/"
                                   f"workloadIdentityPools/{pool}/subject/{s}" for s in subjects)
-        _judge(chain, lambda i, s, a, p, n=number, pool=pool: gcp_accepts(st.pool_providers, st.grants, n, pool, i, s, a, p),
+        _judge(chain, lambda i, s, a, p, n=number, pool=pool: gcp_accepts(st.providers_by_pool, st.grants_by_member, n, pool, i, s, a, p),
                iss, subjects, aud)
         if kind == "federated":
             check_pod(chain, "gcp", out.get("pod_template_patch"), aud, {})
@@ -340,7 +368,7 @@ def _pool_principal_chain(st: _Stack, member: str) -> Optional[Chain]:
         return None
     st.seen_principals.add(member)
     chain = Chain("gcp", "pool_principal", member.rsplit("/subject/", 1)[-1], m["sub"])
-    mine = [p for p in st.pool_providers if p.get("workloadIdentityPoolId") == m["pool"]]
+    mine = st.providers_by_pool.find((m["pool"],), lambda p: p.get("workloadIdentityPoolId") == m["pool"])
     if not mine:
         chain.unverified("pool provider", f"no provider of pool {m['pool']} is in this stack: its issuer, audiences "
                          "and attribute condition cannot be checked here")
@@ -358,5 +386,5 @@ def _pool_principal_chain(st: _Stack, member: str) -> Optional[Chain]:
             chain.check("attribute condition", False, f"{provider.label} trusts the shared issuer {iss} without an "
                         "attribute condition: Google requires one, and it is what keeps other owners out")
         _judge(chain, lambda i, s, a, p, n=m["number"], pool=m["pool"]: gcp_accepts(
-            st.pool_providers, st.grants, n, pool, i, s, a, p), iss, [m["sub"]], auds[0])
+            st.providers_by_pool, st.grants_by_member, n, pool, i, s, a, p), iss, [m["sub"]], auds[0])
     return chain

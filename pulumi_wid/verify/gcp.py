@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import re
 from datetime import datetime, timezone
@@ -11,6 +12,7 @@ from typing import Any, Optional
 from . import kinds
 from .clusters import Cluster
 from .common import Workload, candidate_clusters, label, other
+from .lookup import Lookup
 from .model import SECRET, Chain, Facts, Probe, Res, unreadable
 
 GSA_ANNOTATION = "iam.gke.io/gcp-service-account"
@@ -84,13 +86,52 @@ def member_admits(member: str, pool: str, namespace: str, ksa: str, number: Opti
     return False
 
 
+def _target(res: Res) -> str:
+    return str(res.get("serviceAccountId") or "")
+
+
 def _targets_account(res: Res, account: Optional[Res], email: str) -> bool:
     if kinds.is_broad_gcp_scope(res.type):
         return True  # granted on a whole project/folder/organization: covers every service account in it
-    target = str(res.get("serviceAccountId") or "")
+    target = _target(res)
     if account is not None and target in {str(account.get("name")), str(account.get("id")), account.urn}:
         return True
     return target.endswith(f"/serviceAccounts/{email}") or target == email
+
+
+_ON = "/serviceAccounts/"
+
+
+def _target_keys(grant: tuple[Res, str, str]) -> Optional[list[str]]:
+    """What ``_targets_account`` may compare with: the target, and what follows each /serviceAccounts/."""
+    if kinds.is_broad_gcp_scope(grant[0].type):
+        return None  # on every service account
+    target = _target(grant[0])
+    keys, at = [target], target.find(_ON)
+    while at >= 0:
+        keys.append(target[at + len(_ON):])
+        at = target.find(_ON, at + 1)
+    return keys
+
+
+def _account_keys(account: Optional[Res], email: Any) -> list[str]:
+    keys = [str(email)]
+    if account is not None:
+        keys += [str(account.get("name")), str(account.get("id")), account.urn]
+    return keys
+
+
+def _member_keys(member: str) -> Optional[tuple[tuple[str, ...], ...]]:
+    """The (pool, namespace, KSA) a member names, as ``member_admits`` compares them; None for everyone."""
+    if member in ("allUsers", "allAuthenticatedUsers"):
+        return None
+    m = pool_member(member) or _PRINCIPAL.match(member)
+    if m:
+        return ((m["pool"], m["ns"], m["ksa"]),)
+    m = _PRINCIPAL_SET.match(member)
+    if m:
+        return (("set", m["pool"], m["ns"]),) if m["ns"] is not None else (("set", m["pool"]),)
+    return ()  # admits no KSA
 
 
 def condition_state(res: Res, now: Optional[datetime] = None) -> tuple[Optional[bool], str]:
@@ -131,11 +172,31 @@ def _check_selector(chain: Chain, workload: Workload, autopilot: Optional[bool])
 
 class Index:
     def __init__(self, resources: list[Res], clusters: list[Cluster], facts: Optional[Facts]) -> None:
-        self.accounts = [r for r in resources if r.type == kinds.GSA]
+        self.accounts = Lookup((r for r in resources if r.type == kinds.GSA), lambda a: (a.get("email"),))
         self.grants = grants(resources)
+        self.on_account = Lookup(self.grants, _target_keys)
         self.clusters = [c for c in clusters if c.cloud == "gcp"]
         self.pinned = list(facts.workload_pools) if facts else []
         self.numbers = tuple(facts.project_numbers) if facts else ()
+
+    # Built on first use: only direct (principal://) chains ask.
+    @functools.cached_property
+    def by_member(self) -> Lookup[tuple[Res, str, str]]:
+        return Lookup(self.grants, lambda g: (g[2],))
+
+    @functools.cached_property
+    def principals(self) -> Lookup[tuple[Res, str]]:
+        """principal:// and principalSet:// grants, by the KSA or namespace they name."""
+        return Lookup(((r, m) for r, _, m in self.grants if m.startswith(("principal://", "principalSet://"))),
+                      lambda g: _member_keys(g[1]))
+
+    def account(self, email: Any) -> Optional[Res]:
+        """The stack's Google service account with this email (a readable one)."""
+        return self.accounts.first((email,), lambda a: a.get("email") == email and not unreadable(email, True))
+
+    def on(self, account: Optional[Res], email: Any) -> list[tuple[Res, str, str]]:
+        """The grants on the service account, in the stack's order."""
+        return self.on_account.find(_account_keys(account, email), lambda g: _targets_account(g[0], account, email))
 
 
 def _pools(chain: Chain, workload: Workload, index: Index, hint: Optional[str]) -> tuple[list[str], Optional[bool]]:
@@ -184,11 +245,12 @@ def gsa_chain(workload: Workload, email: Any, account: Optional[Res], index: Ind
         chain.check("Google service account", account.get("disabled") is not True,
                     f"{account.label} ({email})" if account.get("disabled") is not True
                     else f"{account.label} is disabled: it issues no tokens")
-    wiu = [(r, m) for r, role, m in index.grants if role == WIU and _targets_account(r, account, email)]
+    on_account = index.on(account, email)
+    wiu = [(r, m) for r, role, m in on_account if role == WIU]
     for res, _ in wiu:
         chain.uses(res, "member", "members", "policyData")
-    minting = wiu + [(r, m) for r, role, m in index.grants if role == TOKEN_CREATOR and _targets_account(r, account, email)]
-    hidden = {r.urn: r for r, role, m in index.grants if ENCRYPTED in (role, m) and _targets_account(r, account, email)}
+    minting = wiu + [(r, m) for r, role, m in on_account if role == TOKEN_CREATOR]
+    hidden = {r.urn: r for r, role, m in on_account if ENCRYPTED in (role, m)}
     for res in hidden.values():
         chain.unverified(f"grants of {label(res)}", f"{label(res)} on {email} is encrypted in this file: whom it "
                          "admits is not seen (export with --show-secrets to check it)")
@@ -237,7 +299,8 @@ def _judge_grant(chain: Chain, workload: Workload, email: str, wiu: list[tuple[R
                 chain.notes.append(note)
 
 
-def _probes(chain: Chain, workload: Workload, pool: str, members: list[tuple[Res, str]], number: Optional[str] = None) -> None:
+def _probes(chain: Chain, workload: Workload, pool: str, members: list[tuple[Res, str]] | Lookup[tuple[Res, str]],
+            number: Optional[str] = None) -> None:
     ns2 = other(workload.namespace, "other-namespace")
     sa2 = other(workload.service_account, "other-service-account")
     other_pool = other(pool, "other-project.svc.id.goog")
@@ -246,7 +309,8 @@ def _probes(chain: Chain, workload: Workload, pool: str, members: list[tuple[Res
         (f"{sa2} in namespace {workload.namespace}", pool, workload.namespace, sa2),
         ("another project's clusters (pool)", other_pool, workload.namespace, workload.service_account),
     ):
-        hit = next((r for r, m in members if member_admits(m, p, ns, ksa, number)), None)
+        found = members.candidates(((p, ns, ksa), ("set", p, ns), ("set", p))) if isinstance(members, Lookup) else members
+        hit = next((r for r, m in found if member_admits(m, p, ns, ksa, number)), None)
         chain.probes.append(Probe(description, hit is not None, label(hit) if hit else ""))
 
 
@@ -271,15 +335,14 @@ def direct_chain(name: str, namespace: str, ksa: str, principal: str, index: Ind
     else:
         chain.unverified("project number", f"{m['number']} is taken on trust: a GKE cluster's state does not hold its "
                          "project's number; pass --project-number to check it")
-    mine = [(r, member) for r, _, member in index.grants if member == principal]
+    mine = index.by_member.find((principal,), lambda g: g[2] == principal)
     chain.check("grants", bool(mine), f"{len(mine)} grant(s) to the principal" if mine else "no grant names the principal")
     if workload is not None:
         _check_selector(chain, workload, autopilot)
         chain.check("no GSA annotation", GSA_ANNOTATION not in workload.annotations,
                     "direct access needs no annotation" if GSA_ANNOTATION not in workload.annotations
                     else f"{GSA_ANNOTATION} is set: the pod would impersonate that GSA instead")
-    members = [(r, member) for r, _, member in index.grants if member.startswith(("principal://", "principalSet://"))]
-    _probes(chain, subject, m["pool"], members, m["number"])
+    _probes(chain, subject, m["pool"], index.principals, m["number"])
     return chain
 
 
@@ -291,8 +354,7 @@ def verify_gcp(resources: list[Res], workloads: list[Workload], clusters: list[C
         email = workload.annotations.get(GSA_ANNOTATION)
         if email is None:
             continue
-        account = next((a for a in index.accounts if a.get("email") == email and not unreadable(email, True)), None)
-        chains.append(gsa_chain(workload, email, account, index))
+        chains.append(gsa_chain(workload, email, index.account(email), index))
     seen: set[str] = set()
     for workload in workloads:  # direct mode components
         member = (workload.component.outputs.get("member") if workload.component else None) or ""
