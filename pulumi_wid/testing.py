@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -135,8 +136,9 @@ class WidMocks(pulumi.runtime.Mocks):
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.component_outputs: Mapping[str, dict[str, Any]] = _ComponentOutputs()
         """Each component's registered outputs (plain values), by URN."""
-        self._pending: dict[tuple[str, str], RecordedResource] = {}
-        self._parent = ""
+        # The SDK calls the monitor from its executor's threads, several registrations at once:
+        # what one registration passes to new_resource (its parent, its record) is kept per thread.
+        self._local = threading.local()
 
     def register(self, type_token: str, answer: ResourceAnswer) -> None:
         """Answer resources of ``type_token`` with ``answer(mocks, name, inputs) -> (id, outputs)``."""
@@ -162,7 +164,7 @@ class WidMocks(pulumi.runtime.Mocks):
             provider=args.provider or "",
         )
         self.resources.append(record)
-        self._pending[(args.typ, args.name)] = record
+        self._local.record = record
         return resource_id, state
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
@@ -228,9 +230,15 @@ class WidMocks(pulumi.runtime.Mocks):
 
     _arn = arn  # older name
 
-    def auto_name(self, typ: str, name: str) -> str:
-        """The name Pulumi would give: ``<name>-<7 hex>``, here hashed from the URN's parts (deterministic)."""
-        return f"{name}-{digest(self._parent, typ, name, size=7)}"
+    def auto_name(self, typ: str, name: str, parent: str | None = None) -> str:
+        """The name Pulumi would give: ``<name>-<7 hex>``, here hashed from the URN's parts (deterministic).
+
+        ``parent``: the parent's URN; by default the parent of the resource being registered
+        (in an answer function), "" outside a registration.
+        """
+        if parent is None:
+            parent = getattr(self._local, "parent", "")
+        return f"{name}-{digest(parent, typ, name, size=7)}"
 
     # -- the answer -------------------------------------------------------
     def _state_for(self, typ: str, name: str, inputs: dict[str, Any], custom: bool = True) -> tuple[str, dict]:
@@ -267,9 +275,10 @@ class _RecordingMonitor(_mocks.MockMonitor):
     mocks: WidMocks
 
     def RegisterResource(self, request):  # noqa: N802 - gRPC method name
-        self.mocks._parent = request.parent  # auto-names hash the URN's parts
+        local = self.mocks._local
+        local.parent, local.record = request.parent, None  # auto-names hash the URN's parts
         response = super().RegisterResource(request)
-        record = self.mocks._pending.pop((request.type, request.name), None)
+        record, local.record = local.record, None
         if record is not None:
             record.urn = response.urn
             record.parent = request.parent

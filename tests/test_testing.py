@@ -98,7 +98,7 @@ def test_unmodelled_types_get_deterministic_ids_outside_plan():
     queue = mocks.one("aws:sqs/queue:Queue")
     assert queue.id == "jobs-id"
     assert "arn" not in queue.outputs  # only plan invents values the cloud computes
-    assert queue.outputs["name"] == mocks.auto_name("aws:sqs/queue:Queue", "jobs")
+    assert queue.outputs["name"] == mocks.auto_name("aws:sqs/queue:Queue", "jobs", parent=queue.parent)
 
 
 def test_a_plan_placeholder_is_refused_in_args_outside_plan():
@@ -224,3 +224,29 @@ def test_the_sdk_still_leaves_the_flag_futures_unobserved():
         assert loop.run_until_complete(build()) == (True, True, False)
     finally:
         loop.close()
+
+
+def test_auto_names_hash_each_resources_own_parent_under_concurrent_registrations():
+    # GIVEN many auto-named children of distinct components, registered at once from the SDK's threads
+    import time
+
+    from pulumi_wid._mock_answers import digest
+
+    def slow_bucket(mocks, name, inputs):  # an answer that takes a moment: other registrations run meanwhile
+        time.sleep(0.002)
+        return f"{name}-id", {"name": mocks.auto_name("gcp:storage/bucket:Bucket", name)}
+
+    mocks = install(WidMocks(answers={"gcp:storage/bucket:Bucket": slow_bucket}))
+
+    class Group(pulumi.ComponentResource):
+        def __init__(self, name: str) -> None:
+            super().__init__("test:index:Group", name, {}, None)
+            gcp.storage.Bucket(f"{name}-bucket", location="US", opts=pulumi.ResourceOptions(parent=self))
+
+    mocks.run(lambda: [Group(f"g{i}") for i in range(120)])
+    buckets = mocks.of_type("gcp:storage/bucket:Bucket")
+    assert len(buckets) == 120
+    # THEN each name hashes that bucket's own parent URN (the run's interleaving does not matter)
+    for bucket in buckets:
+        assert bucket.parent.endswith(f"::{bucket.name.removesuffix('-bucket')}")
+        assert bucket.outputs["name"] == f"{bucket.name}-{digest(bucket.parent, bucket.type, bucket.name, size=7)}"
