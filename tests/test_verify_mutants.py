@@ -309,3 +309,24 @@ def test_helm_release_service_account_values_form_a_chain():
     assert _verdicts([*stack, release]) == [FAIL]
     del release["outputs"]["values"]["serviceAccount"]["name"]  # the chart's default name: not shown
     assert _verdicts([*stack, release]) == [UNVERIFIED]
+
+
+CIPHER = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "v1:abc"}
+
+
+@pytest.mark.parametrize("role,status", [
+    ("roles/iam.workloadIdentityUser", UNVERIFIED),  # may admit another KSA on this very GSA
+    ("roles/iam.serviceAccountTokenCreator", UNVERIFIED),  # may let another member mint its tokens
+    (CIPHER, UNVERIFIED),  # which role is not seen either
+    ("roles/iam.serviceAccountUser", PASS),  # neither admits a workload nor mints tokens
+])
+def test_a_grant_on_an_encrypted_service_account_is_never_passed_over(role, status):
+    # GIVEN the good GKE chain and a second grant, to another KSA, whose service account the file holds encrypted
+    stack = gke_stack()
+    stack.append(_res("gcp:serviceaccount/iAMMember:IAMMember", "wiu2", {
+        "serviceAccountId": CIPHER, "role": role, "member": f"serviceAccount:{POOL}[staging/api]"}))
+    # THEN the chain is not PASS when that grant could be on its GSA, and says why
+    chains = verify_resources(parse_deployment({"resources": stack}, "test"))
+    assert [c.status for c in chains] == [status]
+    notes = " ".join(str(check) for check in chains[0].checks)
+    assert ("wiu2" in notes and "encrypted" in notes) == (status == UNVERIFIED)

@@ -94,9 +94,16 @@ def _targets_account(res: Res, account: Optional[Res], email: str) -> bool:
     if kinds.is_broad_gcp_scope(res.type):
         return True  # granted on a whole project/folder/organization: covers every service account in it
     target = _target(res)
-    if account is not None and target in {str(account.get("name")), str(account.get("id")), account.urn}:
+    if not target:
+        return False
+    if account is not None and target in {str(v) for v in (account.get("name"), account.get("id"), account.urn) if v}:
         return True
     return target.endswith(f"/serviceAccounts/{email}") or target == email
+
+
+def _target_hidden(res: Res) -> bool:
+    """A grant on one service account whose account the file holds encrypted: it may be on any GSA."""
+    return not kinds.is_broad_gcp_scope(res.type) and unreadable(res.get("serviceAccountId")) is not None
 
 
 _ON = "/serviceAccounts/"
@@ -117,7 +124,7 @@ def _target_keys(grant: tuple[Res, str, str]) -> Optional[list[str]]:
 def _account_keys(account: Optional[Res], email: Any) -> list[str]:
     keys = [str(email)]
     if account is not None:
-        keys += [str(account.get("name")), str(account.get("id")), account.urn]
+        keys += [str(v) for v in (account.get("name"), account.get("id"), account.urn) if v]
     return keys
 
 
@@ -175,6 +182,8 @@ class Index:
         self.accounts = Lookup((r for r in resources if r.type == kinds.GSA), lambda a: (a.get("email"),))
         self.grants = grants(resources)
         self.on_account = Lookup(self.grants, _target_keys)
+        # grants that matter to a GSA chain (minting roles, or an encrypted role) on an encrypted account
+        self.hidden_targets = [g for g in self.grants if _target_hidden(g[0]) and g[1] in (WIU, TOKEN_CREATOR, ENCRYPTED)]
         self.clusters = [c for c in clusters if c.cloud == "gcp"]
         self.pinned = list(facts.workload_pools) if facts else []
         self.numbers = tuple(facts.project_numbers) if facts else ()
@@ -254,6 +263,12 @@ def gsa_chain(workload: Workload, email: Any, account: Optional[Res], index: Ind
     for res in hidden.values():
         chain.unverified(f"grants of {label(res)}", f"{label(res)} on {email} is encrypted in this file: whom it "
                          "admits is not seen (export with --show-secrets to check it)")
+    unseen = {r.urn: (r, role) for r, role, _ in reversed(index.hidden_targets) if r.urn not in hidden}
+    for res, role in reversed(unseen.values()):
+        granted = "a role" if role == ENCRYPTED else role
+        chain.unverified(f"grants of {label(res)}", f"{label(res)} grants {granted} on a service account encrypted "
+                         f"in this file: whether that is {email}, admitting other members, is not seen "
+                         "(export with --show-secrets to check it)")
     hint = next((m_["pool"] for _, m in wiu if (m_ := pool_member(m))
                  and (m_["ns"], m_["ksa"]) == (workload.namespace, workload.service_account)), None)
     pools, autopilot = _pools(chain, workload, index, hint)
