@@ -220,17 +220,19 @@ IDENTITY_ID = "/subscriptions/s/resourceGroups/RG/providers/Microsoft.ManagedIde
 
 
 def _scan_credentials(identity: Res, fics: list[Res]) -> list[Res]:
-    """verify.azure._credentials_of as it was: a scan of every credential."""
+    """verify.azure._credentials_of as a scan of every credential (a missing id or name matches nothing)."""
     lower = vazure._lower
     if identity.type in vazure.kinds.APPLICATION:
-        keys = {lower(identity.get("objectId")), lower(identity.get("id")),
-                lower(f"/applications/{identity.get('objectId')}")}
+        object_id = identity.get("objectId")
+        keys = {lower(object_id), lower(identity.get("id")), lower(f"/applications/{object_id}" if object_id else "")}
+        keys.discard("")
         return [f for f in fics if f.type in vazure.kinds.APP_FIC
                 and (lower(f.get("applicationObjectId")) in keys or lower(f.get("applicationId")) in keys)]
     rg, name, ident = lower(identity.get("resourceGroupName")), lower(identity.get("name")), lower(identity.get("id"))
     return [f for f in fics if f.type in vazure.kinds.FIC and (
         (ident and lower(f.get("parentId")) == ident)
-        or (lower(f.get("resourceGroupName")), lower(f.inputs.get("resourceName") or f.get("resourceName"))) == (rg, name))]
+        or (name and (lower(f.get("resourceGroupName")),
+                      lower(f.inputs.get("resourceName") or f.get("resourceName"))) == (rg, name)))]
 
 
 IDENTITIES = [
@@ -239,7 +241,19 @@ IDENTITIES = [
     _res(UAMI, "other", {"resourceGroupName": "rg", "name": "web", "clientId": "c1", "principalId": "p1"}),
     _res(APP, "app", {"objectId": "OBJ-1", "applicationId": "c3"}),
     _res(APP, "app-secret", {"objectId": SECRET, "applicationId": "c4", "id": "/applications/obj-2"}),
+    _res(APP, "app-without-object-id", {"applicationId": "c5"}),
+    _res(UAMI, "without-name", {"resourceGroupName": "rg", "clientId": "c6"}),
 ]
+
+
+def test_an_identity_without_its_ids_collects_no_credential_that_names_none():
+    # GIVEN credentials that name no application, and none by resource group and name
+    loose = [_res(APP_FIC, "app-fic", {"issuer": "i", "subject": "s"}),
+             _res(FIC, "uami-fic", {"resourceGroupName": "rg", "issuer": "i", "subject": "s"})]
+    fics = Lookup(loose, vazure._fic_keys)
+    # THEN an application without objectId, or an identity without name, gets none of them
+    assert vazure._credentials_of(IDENTITIES[-2], fics) == []
+    assert vazure._credentials_of(IDENTITIES[-1], fics) == []
 _FIC_FIELDS = st.fixed_dictionaries({}, optional={
     "resourceGroupName": st.sampled_from(["rg", "RG", "other", SECRET]),
     "resourceName": st.sampled_from(["api", "API", "web", None]),

@@ -330,3 +330,36 @@ def test_a_grant_on_an_encrypted_service_account_is_never_passed_over(role, stat
     assert [c.status for c in chains] == [status]
     notes = " ".join(str(check) for check in chains[0].checks)
     assert ("wiu2" in notes and "encrypted" in notes) == (status == UNVERIFIED)
+
+
+UNSEEN_TEMPLATES = {  # a second workload of the ServiceAccount's cluster, without the pod label, partly encrypted
+    "whole spec": {"metadata": {"name": "d2", "namespace": "orders"}, "spec": CIPHER},
+    "pod template": {"metadata": {"name": "d2", "namespace": "orders"}, "spec": {"template": CIPHER}},
+    "pod spec": {"metadata": {"name": "d2", "namespace": "orders"}, "spec": {"template": {"spec": CIPHER}}},
+    "ServiceAccount name": {"metadata": {"name": "d2", "namespace": "orders"},
+                            "spec": {"template": {"spec": {"serviceAccountName": CIPHER}}}},
+    "pod labels": {"metadata": {"name": "d2", "namespace": "orders"},
+                   "spec": {"template": {"metadata": {"labels": CIPHER}, "spec": {"serviceAccountName": "api"}}}},
+    "namespace": {"metadata": {"name": "d2", "namespace": CIPHER},
+                  "spec": {"template": {"spec": {"serviceAccountName": "api"}}}},
+    "metadata": {"metadata": CIPHER, "spec": {"template": {"spec": {"serviceAccountName": "api"}}}},
+    "malformed template": {"metadata": {"name": "d2", "namespace": "orders"}, "spec": {"template": "x"}},
+}
+
+
+@pytest.mark.parametrize("make", [irsa_stack, aks_stack, gke_stack])
+@pytest.mark.parametrize("unseen", sorted(UNSEEN_TEMPLATES))
+def test_a_workload_the_file_does_not_show_is_never_passed_over(make, unseen):
+    # GIVEN a good chain and another workload in its cluster whose ServiceAccount, namespace or labels are not readable
+    stack = make()
+    ref = _find(stack, "sa")["provider"]
+    stack.append(_res("kubernetes:apps/v1:Deployment", "d2", copy.deepcopy(UNSEEN_TEMPLATES[unseen]), provider=ref))
+    # THEN verify does not crash; AKS (whose pods need the label) is UNVERIFIED, not PASS; the others still PASS
+    assert _verdicts(stack) == [UNVERIFIED if make is aks_stack else PASS]
+
+
+def test_a_readable_workload_of_another_service_account_changes_nothing():
+    stack = aks_stack()
+    stack.append(_res("kubernetes:apps/v1:Deployment", "d2", {"metadata": {"name": "d2", "namespace": "orders"},
+                 "spec": {"template": {"spec": {"serviceAccountName": "web"}}}}, provider=_find(stack, "sa")["provider"]))
+    assert _verdicts(stack) == [PASS]

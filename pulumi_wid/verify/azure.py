@@ -49,14 +49,17 @@ def _fic_keys(fic: Res) -> list[Any]:
 def _credentials_of(identity: Res, fics: Lookup[Res]) -> list[Res]:
     """The federated credentials on one identity, whichever provider made them."""
     if identity.type in kinds.APPLICATION:
-        keys = {_lower(identity.get("objectId")), _lower(identity.get("id")),
-                _lower(f"/applications/{identity.get('objectId')}")}
+        object_id = identity.get("objectId")
+        keys = {_lower(object_id), _lower(identity.get("id")), _lower(f"/applications/{object_id}" if object_id else "")}
+        keys.discard("")  # a missing id names no application: it must not match credentials that name none
         return fics.find(keys, lambda f: f.type in kinds.APP_FIC and (
             _lower(f.get("applicationObjectId")) in keys or _lower(f.get("applicationId")) in keys))
     rg, name, ident = _lower(identity.get("resourceGroupName")), _lower(identity.get("name")), _lower(identity.get("id"))
-    keys = [("parent", ident), (rg, name)] if ident else [(rg, name)]  # no id: the parent is not compared
+    keys = [("parent", ident)] if ident else []  # no id: the parent is not compared
+    if name:  # nor, without a name, the resource group and name
+        keys.append((rg, name))
     return fics.find(keys, lambda f: f.type in kinds.FIC and (
-        (ident and _lower(f.get("parentId")) == ident) or _rg_and_name(f) == (rg, name)))
+        (ident and _lower(f.get("parentId")) == ident) or (name and _rg_and_name(f) == (rg, name))))
 
 
 class Index:
@@ -208,10 +211,31 @@ def _check_label(chain: Chain, workload: Workload) -> None:
                     f"pod_template_patch carries {USE_LABEL}: \"true\"" if value == "true"
                     else f"pod_template_patch lacks {USE_LABEL}: \"true\"; the webhook will not inject the token")
     for template in workload.pod_templates:
-        value = ((template.get("metadata") or {}).get("labels") or {}).get(USE_LABEL)
+        value = _use_label(template)
+        if value is _UNREADABLE:
+            chain.unverified("workload pod label", f"a workload using {workload.service_account} has pod labels this "
+                             f"file holds encrypted: whether they carry {USE_LABEL}: \"true\" is not seen")
+            continue
         chain.check("workload pod label", value == "true",
                     "the workload's pod template carries the label" if value == "true"
                     else f"a workload using {workload.service_account} lacks the pod label {USE_LABEL}: \"true\"")
+    if any(_use_label(t) != "true" for t in workload.unseen_templates):
+        chain.unverified("workload pod label", f"a workload in namespace {workload.namespace} without the pod label "
+                         f"{USE_LABEL}: \"true\" names a ServiceAccount this file does not show: whether it is "
+                         f"{workload.service_account} is not seen")
+
+
+_UNREADABLE = object()
+
+
+def _use_label(template: dict[str, Any]) -> Any:
+    """The pod template's azure.workload.identity/use label, or _UNREADABLE (metadata or labels not an object)."""
+    metadata = template.get("metadata") or {}
+    labels = metadata.get("labels") or {} if isinstance(metadata, dict) else None
+    if not isinstance(labels, dict):
+        return _UNREADABLE
+    value = labels.get(USE_LABEL)
+    return _UNREADABLE if value is not None and not isinstance(value, str) else value
 
 
 def verify_azure(resources: list[Res], workloads: list[Workload], clusters: list[Cluster],

@@ -20,6 +20,8 @@ class Workload:
     source: str
     pod_template_patch: Optional[dict[str, Any]] = None
     pod_templates: list[dict[str, Any]] = field(default_factory=list)
+    unseen_templates: list[dict[str, Any]] = field(default_factory=list)
+    """Pod templates in the namespace whose ServiceAccount is not readable (encrypted, not an object): maybe this one."""
     cluster: Optional[Cluster] = None
     """The cluster of the ServiceAccount's Kubernetes provider, when the stack shows it."""
     placement: str = ""
@@ -113,20 +115,39 @@ def workloads(resources: list[Res], placement: Placement) -> list[Workload]:
     found += _helm_workloads(resources, placement)
     templates = Lookup(pod_templates(resources, placement), _template_keys)
     for workload in found:
-        workload.pod_templates = _templates_of(workload, templates)
+        workload.pod_templates, workload.unseen_templates = _templates_of(workload, templates)
     return found
 
 
-def _templates_of(workload: Workload, templates: Lookup[tuple[str, str, dict[str, Any]]]) -> list[dict[str, Any]]:
-    where, name = (workload.placement, workload.namespace), workload.service_account
-    return [t for _, _, t in templates.find([(*where, name)], lambda x: (
-        x[:2] == where and (x[2].get("spec") or {}).get("serviceAccountName") == name))]
+_UNSEEN = object()
+
+
+def _template_account(template: dict[str, Any]) -> Any:
+    """The ServiceAccount a pod template names (None: the namespace's default), or _UNSEEN when not readable."""
+    spec = template.get("spec") or {}
+    if not isinstance(spec, dict):
+        return _UNSEEN
+    name = spec.get("serviceAccountName")
+    return _UNSEEN if name is not None and not isinstance(name, str) else name
+
+
+def _templates_of(workload: Workload, templates: Lookup[tuple[str, str, dict[str, Any]]]
+                  ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The pod templates naming the workload's ServiceAccount, and those that may (not readable)."""
+    placement, namespace, name = workload.placement, workload.namespace, workload.service_account
+
+    def seen(x: tuple[Any, ...]) -> bool:
+        return x[1] is not None and _template_account(x[2]) is not _UNSEEN
+
+    found = templates.find([(placement, namespace, name)], lambda x: x[0] == placement and x[1] in (namespace, None)
+                           and _template_account(x[2]) in (name, _UNSEEN))
+    return [x[2] for x in found if seen(x)], [x[2] for x in found if not seen(x)]
 
 
 def _template_keys(template: tuple[str, str, dict[str, Any]]) -> Optional[list[tuple[Any, ...]]]:
-    """(cluster key, namespace, ServiceAccount name) of a pod template; None when its spec is no object."""
-    spec = template[2].get("spec") or {}
-    return [(*template[:2], spec.get("serviceAccountName"))] if isinstance(spec, dict) else None
+    """(cluster key, namespace, ServiceAccount name) of a pod template; None when one of them is not readable."""
+    account = _template_account(template[2])
+    return None if account is _UNSEEN or template[1] is None else [(*template[:2], account)]
 
 
 def _helm_workloads(resources: list[Res], placement: Placement) -> list[Workload]:
@@ -148,7 +169,7 @@ def _helm_workloads(resources: list[Res], placement: Placement) -> list[Workload
     return out
 
 
-def pod_templates(resources: list[Res], placement: Placement) -> list[tuple[str, str, dict[str, Any]]]:
+def pod_templates(resources: list[Res], placement: Placement) -> list[tuple[str, Optional[str], dict[str, Any]]]:
     """(cluster key, namespace, pod template) of every workload resource in the stack."""
     out = []
     for res in resources:
@@ -156,16 +177,35 @@ def pod_templates(resources: list[Res], placement: Placement) -> list[tuple[str,
         if kind not in kinds.WORKLOAD_KINDS:
             continue
         meta = _meta(res)
-        spec = res.get("spec") if isinstance(res.get("spec"), dict) else {}
         if kind == "Pod":
-            template = {"metadata": meta, "spec": spec}
-        elif kind == "CronJob":
-            template = ((spec.get("jobTemplate") or {}).get("spec") or {}).get("template") or {}
+            template: Any = {"metadata": meta, "spec": res.get("spec")}
         else:
-            template = spec.get("template") or {}
-        if isinstance(template, dict):
-            out.append((placement.key(res), str(meta.get("namespace") or _default_namespace(placement, res)), template))
+            path = ("spec", "jobTemplate", "spec", "template") if kind == "CronJob" else ("spec", "template")
+            template = _dig(res, path)
+        if template is None:
+            continue
+        if not isinstance(template, dict):  # encrypted or malformed: which ServiceAccount it names is not seen
+            template = {"spec": template}
+        out.append((placement.key(res), _template_namespace(res, meta, placement), template))
     return out
+
+
+def _template_namespace(res: Res, meta: dict[str, Any], placement: Placement) -> Optional[str]:
+    """The workload's namespace; None when the file does not show it (it may be any namespace)."""
+    namespace = meta.get("namespace")
+    if (not meta and res.get("metadata") is not None) or (namespace is not None and not isinstance(namespace, str)):
+        return None
+    return str(namespace or _default_namespace(placement, res))
+
+
+def _dig(res: Res, path: tuple[str, ...]) -> Any:
+    """The value at ``path`` under the resource (None when absent), or the first value on the way that is not an object."""
+    value: Any = res.get(path[0])
+    for key in path[1:]:
+        if not isinstance(value, dict):
+            return value
+        value = value.get(key)
+    return value
 
 
 def candidate_clusters(workload: Workload, clusters: list[Cluster], cloud: str) -> tuple[list[Cluster], bool]:

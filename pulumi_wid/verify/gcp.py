@@ -103,7 +103,7 @@ def _targets_account(res: Res, account: Optional[Res], email: str) -> bool:
 
 def _target_hidden(res: Res) -> bool:
     """A grant on one service account whose account the file holds encrypted: it may be on any GSA."""
-    return not kinds.is_broad_gcp_scope(res.type) and unreadable(res.get("serviceAccountId")) is not None
+    return not kinds.is_broad_gcp_scope(res.type) and unreadable(res.get("serviceAccountId"), True) is not None
 
 
 _ON = "/serviceAccounts/"
