@@ -52,7 +52,7 @@ class WidComponent(pulumi.ComponentResource):
         template patch) depends on them, so the workload is created after them.
         ``known``: see ``_set_outputs``.
         """
-        ready = [resource for resource in ready if resource is not None]
+        ready = [resource for resource in ready if resource is not None] if None in ready else list(ready)
         self._set_outputs(
             {**cloud_outputs, "service_account_name": identity.service_account, "namespace": identity.namespace,
              "service_account_annotations": dict(annotations), "pod_template_patch": pod_template_patch},
@@ -82,7 +82,8 @@ class WidComponent(pulumi.ComponentResource):
                 value, resources = known[key]
                 plain[key] = (value, resources)
                 registered[key] = value
-            elif isinstance(value, pulumi.Output) or (not isinstance(value, str) and contains_unknown(value)):
+            elif value is not None and not isinstance(value, str) and (
+                    isinstance(value, pulumi.Output) or contains_unknown(value)):
                 output = after(value, ready) if key in gated else output_of(value)
                 setattr(self, key, output)
                 registered[key] = output
@@ -104,6 +105,9 @@ class WidComponent(pulumi.ComponentResource):
         return output
 
 
+_UNSEEN: Any = object()
+
+
 def _cache_resource_types() -> None:
     """Compute the SDK's ``resource_types`` once per pulumi-wid component class, not per registration.
 
@@ -120,14 +124,14 @@ def _cache_resource_types() -> None:
     original = getattr(_types, "resource_types", None)
     if original is None or getattr(original, "_wid_cached", False):
         return
-    cache: dict[type, dict[str, type]] = {}
+    cache: dict[type, dict[str, type] | None] = {}  # None: not a pulumi-wid class, the SDK answers
 
     def resource_types(resource_cls: type) -> dict[str, type]:
-        if not issubclass(resource_cls, WidComponent):
-            return original(resource_cls)
-        found = cache.get(resource_cls)
+        found = cache.get(resource_cls, _UNSEEN)
+        if found is _UNSEEN:
+            found = cache[resource_cls] = original(resource_cls) if issubclass(resource_cls, WidComponent) else None
         if found is None:
-            found = cache[resource_cls] = original(resource_cls)
+            return original(resource_cls)
         return dict(found)  # the SDK's callers get a dict of their own, as before
 
     resource_types._wid_cached = True  # type: ignore[attr-defined]

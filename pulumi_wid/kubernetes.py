@@ -39,8 +39,9 @@ def pod_template_patch(
 
 def warn_default_providers(component: pulumi.Resource, cloud_package: str, uses_kubernetes: bool) -> None:
     """Say so when a component falls back to a default provider (ambient config and credentials)."""
-    packages = [cloud_package] + (["kubernetes"] if uses_kubernetes else [])
-    missing = [p for p in packages if component.get_provider(f"{p}::") is None]
+    missing = [cloud_package] if component.get_provider(cloud_package + "::") is None else []
+    if uses_kubernetes and component.get_provider("kubernetes::") is None:
+        missing.append("kubernetes")
     if missing:
         pulumi.log.warn(
             f"no explicit {' or '.join(missing)} provider: the default one (ambient stack config, "
