@@ -70,7 +70,7 @@ class EksPodIdentity(WidComponent):
                 tags=spec.tags or None,
                 opts=self._child,
             )
-            role_arn, role_name = role.arn, role.name
+            role_arn, role_name = role.arn, None  # the name it was given: registered as such (_finish's known)
             if spec.target_role is not None:
                 target = self._target_role(name, spec, role)
                 spec.target_role_arn = target[0].arn
