@@ -454,7 +454,10 @@ def write_project(directory: Path, n: int, kind: str) -> Path:
 def bench_plan_scale(sizes: list[int], untuned_at: int) -> dict:
     """The command (``pulumi-wid plan``, tuned) on the mixed program at each size, with the limit
     program at the same size in the same run, and a 0-identity program for the import baseline;
-    at ``untuned_at`` also the same plan as a library caller runs it (``main([...])``)."""
+    at ``untuned_at`` also the same plan as a library caller runs it (``main([...])``).
+
+    Sizes up to 2,000 (a few seconds each, where one run moves by ±10% on a shared machine) are
+    the median of 3 runs, component and limit alternating; bigger ones one run each."""
     import tempfile
 
     results: dict = {}
@@ -468,10 +471,18 @@ def bench_plan_scale(sizes: list[int], untuned_at: int) -> dict:
                  f"peak RSS {found['rss_mib']:.0f} MiB")
             return found
 
-        results["empty"] = plan("component", 0)
+        def median(runs: list[dict]) -> dict:
+            middle = sorted(runs, key=lambda r: r["wall"])[len(runs) // 2]
+            return {**middle, "runs": len(runs)}
+
+        results["empty"] = median([plan("component", 0) for _ in range(3)])
         for n in sizes:
-            results[f"component/{n}"] = plan("component", n)
-            results[f"limit/{n}"] = plan("limit", n)
+            found: dict[str, list[dict]] = {"component": [], "limit": []}
+            for _ in range(3 if n <= 2000 else 1):
+                for kind in found:
+                    found[kind].append(plan(kind, n))
+            results[f"component/{n}"] = median(found["component"])
+            results[f"limit/{n}"] = median(found["limit"])
         if untuned_at:
             results[f"untuned/{untuned_at}"] = plan("component", untuned_at, tuned=False)
     return results
@@ -644,20 +655,27 @@ def table_rows(r: dict) -> list[list[str]]:
     plan = r.get("plan_scale") or {}
     sizes = sorted(int(k.split("/")[1]) for k in plan if k.startswith("component/"))
     base_rss = plan.get("empty", {}).get("rss_mib", 0.0)
+    base_wall = plan.get("empty", {}).get("wall", 0.0)
+
+    def per_id(key: str, n: int) -> float:  # seconds per identity above the 0-identity plan
+        return (plan[key]["wall"] - base_wall) / n
+
     for n in sizes:
         c, lim = plan[f"component/{n}"], plan[f"limit/{n}"]
+        runs = c.get("runs", 1)
         rows.append(_row("`pulumi-wid plan` (the command), mixed clouds", "all", str(n),
-                         f"{c['wall']:.1f} s, peak {c['rss_mib']:.0f} MiB",
-                         f"{1000 * c['wall'] / n:.2f} ms, {1024 * (c['rss_mib'] - base_rss) / n:.0f} KiB",
+                         f"{c['wall']:.1f} s, peak {c['rss_mib']:.0f} MiB"
+                         + (f" (median of {runs})" if runs > 1 else ""),
+                         f"{1000 * per_id(f'component/{n}', n):.2f} ms, {1024 * (c['rss_mib'] - base_rss) / n:.0f} KiB",
                          f"limit {lim['wall']:.1f} s, {lim['rss_mib']:.0f} MiB "
-                         f"({1000 * lim['wall'] / n:.2f} ms/id)",
+                         f"({1000 * per_id(f'limit/{n}', n):.2f} ms/id)",
                          f"{c['wall'] / lim['wall']:.2f}x the limit", ""))
     if len(sizes) >= 2:
         small, big = sizes[0], sizes[-1]
-        per_t = (plan[f"component/{big}"]["wall"] / big) / (plan[f"component/{small}"]["wall"] / small)
+        per_t = per_id(f"component/{big}", big) / per_id(f"component/{small}", small)
         per_m = ((plan[f"component/{big}"]["rss_mib"] - base_rss) / big) / (
             (plan[f"component/{small}"]["rss_mib"] - base_rss) / small)
-        lim_t = (plan[f"limit/{big}"]["wall"] / big) / (plan[f"limit/{small}"]["wall"] / small)
+        lim_t = per_id(f"limit/{big}", big) / per_id(f"limit/{small}", small)
         ok = per_t <= LINEAR and per_m <= LINEAR
         rows.append(_row("plan growth", "all", f"{small} -> {big}", f"time/id x{per_t:.2f}, memory/id x{per_m:.2f}",
                          "", f"limit time/id x{lim_t:.2f}", "",
