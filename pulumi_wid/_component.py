@@ -42,15 +42,13 @@ class WidComponent(pulumi.ComponentResource):
         return pulumi.InvokeOutputOptions(parent=self)
 
     def _finish(self, identity: Identity, cloud_outputs: Mapping[str, Any], annotations: Mapping[str, Any],
-                pod_template_patch: Mapping[str, Any], ready: Sequence[pulumi.Resource] = (),
-                known: Mapping[str, tuple[Any, Sequence[pulumi.Resource]]] | None = None) -> None:
+                pod_template_patch: Mapping[str, Any], ready: Sequence[pulumi.Resource] = ()) -> None:
         """Set the cloud's outputs, then the common ones, on ``self`` and register them (last).
 
         ``ready``: what must exist before a pod starts (the association, federated
         credentials or workloadIdentityUser grant, the grants, the ServiceAccount). What a
         workload takes from the component (its ServiceAccount name, annotations and pod
         template patch) depends on them, so the workload is created after them.
-        ``known``: see ``_set_outputs``.
         """
         ready = [resource for resource in ready if resource is not None] if None in ready else list(ready)
         self._set_outputs(
@@ -58,12 +56,10 @@ class WidComponent(pulumi.ComponentResource):
              "service_account_annotations": dict(annotations), "pod_template_patch": pod_template_patch},
             gated=("service_account_name", "service_account_annotations", "pod_template_patch"),
             ready=ready,
-            known=known,
         )
 
     def _set_outputs(self, values: Mapping[str, Any], gated: Sequence[str] = (),
-                     ready: Sequence[pulumi.Resource] = (),
-                     known: Mapping[str, tuple[Any, Sequence[pulumi.Resource]]] | None = None) -> None:
+                     ready: Sequence[pulumi.Resource] = ()) -> None:
         """Give ``self`` each value as an Output attribute (those named in ``gated`` depending on
         ``ready``) and register them all.
 
@@ -71,18 +67,11 @@ class WidComponent(pulumi.ComponentResource):
         engine records the same outputs, and the SDK awaits no Output for it), and its
         attribute's Output is made the first time it is read (``__getattr__``): a stack of
         thousands of components reads few of their outputs. The Output is the same either way.
-        ``known``: a resource's output the component knows already, as ``key: (value,
-        resources)`` (a role's name given as its input): registered as that value, its
-        attribute an Output of it depending on those resources, as the resource's own would.
         """
         registered: dict[str, Any] = {}
         plain: dict[str, tuple[Any, Sequence[pulumi.Resource]]] = {}
         for key, value in values.items():
-            if known and key in known:
-                value, resources = known[key]
-                plain[key] = (value, resources)
-                registered[key] = value
-            elif value is not None and not isinstance(value, str) and (
+            if value is not None and not isinstance(value, str) and (
                     isinstance(value, pulumi.Output) or contains_unknown(value)):
                 output = after(value, ready) if key in gated else output_of(value)
                 setattr(self, key, output)

@@ -344,6 +344,12 @@ UNSEEN_TEMPLATES = {  # a second workload of the ServiceAccount's cluster, witho
                   "spec": {"template": {"spec": {"serviceAccountName": "api"}}}},
     "metadata": {"metadata": CIPHER, "spec": {"template": {"spec": {"serviceAccountName": "api"}}}},
     "malformed template": {"metadata": {"name": "d2", "namespace": "orders"}, "spec": {"template": "x"}},
+    "ServiceAccount name known only after deploy": {
+        "metadata": {"name": "d2", "namespace": "orders"},
+        "spec": {"template": {"spec": {"serviceAccountName": "<name of sa2, known after deploy>"}}}},
+    "namespace known only after deploy": {
+        "metadata": {"name": "d2", "namespace": "<name of ns, known after deploy>"},
+        "spec": {"template": {"spec": {"serviceAccountName": "api"}}}},
 }
 
 
@@ -363,3 +369,12 @@ def test_a_readable_workload_of_another_service_account_changes_nothing():
     stack.append(_res("kubernetes:apps/v1:Deployment", "d2", {"metadata": {"name": "d2", "namespace": "orders"},
                  "spec": {"template": {"spec": {"serviceAccountName": "web"}}}}, provider=_find(stack, "sa")["provider"]))
     assert _verdicts(stack) == [PASS]
+
+
+@pytest.mark.parametrize("value", [0, True, ["true"], "false"])
+def test_a_pod_label_of_another_value_than_true_fails(value):
+    # GIVEN the AKS chain's workload with the use label set to something else than the string "true"
+    stack = aks_stack()
+    _find(stack, "deploy")["outputs"]["spec"]["template"]["metadata"]["labels"] = {"azure.workload.identity/use": value}
+    # THEN it is judged (FAIL), not taken for unreadable
+    assert _verdicts(stack) == [FAIL]

@@ -70,7 +70,7 @@ class EksPodIdentity(WidComponent):
                 tags=spec.tags or None,
                 opts=self._child,
             )
-            role_arn, role_name = role.arn, None  # the name it was given: registered as such (_finish's known)
+            role_arn, role_name = role.arn, role.name
             if spec.target_role is not None:
                 target = self._target_role(name, spec, role)
                 spec.target_role_arn = target[0].arn
@@ -118,8 +118,6 @@ class EksPodIdentity(WidComponent):
             cloud_annotations,
             kubernetes.pod_template_patch(identity.service_account),
             ready=[role, *grants, *target, *associations, k8s_account],
-            # the name the role was given: registered as it is, without awaiting the role's output
-            known={"role_name": (spec.role_name, [role])} if role is not None else None,
         )
 
     def _trust_policy(self, spec: EksSpec) -> pulumi.Input[str]:

@@ -229,13 +229,14 @@ _UNREADABLE = object()
 
 
 def _use_label(template: dict[str, Any]) -> Any:
-    """The pod template's azure.workload.identity/use label, or _UNREADABLE (metadata or labels not an object)."""
+    """The pod template's azure.workload.identity/use label, or _UNREADABLE (encrypted, known only after deploy,
+    or its metadata or labels not an object)."""
     metadata = template.get("metadata") or {}
     labels = metadata.get("labels") or {} if isinstance(metadata, dict) else None
     if not isinstance(labels, dict):
         return _UNREADABLE
     value = labels.get(USE_LABEL)
-    return _UNREADABLE if value is not None and not isinstance(value, str) else value
+    return _UNREADABLE if unreadable(value) else value  # another value than "true" is judged, and fails
 
 
 def verify_azure(resources: list[Res], workloads: list[Workload], clusters: list[Cluster],

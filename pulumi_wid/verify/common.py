@@ -128,7 +128,7 @@ def _template_account(template: dict[str, Any]) -> Any:
     if not isinstance(spec, dict):
         return _UNSEEN
     name = spec.get("serviceAccountName")
-    return _UNSEEN if name is not None and not isinstance(name, str) else name
+    return _UNSEEN if name is not None and (not isinstance(name, str) or is_placeholder(name)) else name
 
 
 def _templates_of(workload: Workload, templates: Lookup[tuple[str, str, dict[str, Any]]]
@@ -193,7 +193,8 @@ def pod_templates(resources: list[Res], placement: Placement) -> list[tuple[str,
 def _template_namespace(res: Res, meta: dict[str, Any], placement: Placement) -> Optional[str]:
     """The workload's namespace; None when the file does not show it (it may be any namespace)."""
     namespace = meta.get("namespace")
-    if (not meta and res.get("metadata") is not None) or (namespace is not None and not isinstance(namespace, str)):
+    if (not meta and res.get("metadata") is not None) or (
+            namespace is not None and (not isinstance(namespace, str) or is_placeholder(namespace))):
         return None
     return str(namespace or _default_namespace(placement, res))
 

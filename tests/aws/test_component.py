@@ -426,3 +426,18 @@ def test_no_warning_with_explicit_providers(wid_mocks, caplog):
 
     wid_mocks.run(program)
     assert "no explicit" not in caplog.text
+
+
+def test_role_name_is_the_name_the_role_got_when_a_transformation_renames_it(wid_mocks):
+    # GIVEN a naming convention applied to the component's children by a transformation
+    def prefix(args):
+        if args.type_ == ROLE and args.props.get("name"):
+            args.props["name"] = "prod-" + args.props["name"]
+            return pulumi.ResourceTransformationResult(args.props, args.opts)
+        return None
+
+    out = build(wid_mocks, {"identity": identity(), "cluster_name": "prod"},
+                opts=pulumi.ResourceOptions(transformations=[prefix]))
+    # THEN role_name is the role's real name, as its ARN is (not the name the component asked for)
+    assert wid_mocks.one(ROLE).inputs["name"] == "prod-apps-api"
+    assert out["role_name"] == "prod-apps-api" and out["role_arn"].endswith(":role/prod-apps-api")
