@@ -10,7 +10,7 @@ import pulumi_aws as aws
 
 from .. import kubernetes
 from .._component import WidComponent
-from .._outputs import placeholder_mode
+from .._outputs import after, placeholder_mode
 from ..validation import contains_unknown, is_unknown, short_hash
 from . import documents as doc
 from . import facts
@@ -84,19 +84,20 @@ class EksPodIdentity(WidComponent):
             # a loop, not a comprehension: the SDK records the caller's stack at every registration,
             # and a comprehension is one more frame in it
             session_policy = _session_policy(spec)
-            after_grants = pulumi.ResourceOptions(parent=self, depends_on=[*grants, *target])
+            # the role's ARN once its policies exist: the associations wait for them (no depends_on list to resolve)
+            role_ready = after(role_arn, [*grants, *target])
             for suffix, cluster in clusters:
                 associations.append(aws.eks.PodIdentityAssociation(
                     f"{name}-association{suffix}",
                     cluster_name=cluster,
                     namespace=identity.namespace,
                     service_account=identity.service_account,
-                    role_arn=role_arn,
+                    role_arn=role_ready,
                     target_role_arn=spec.target_role_arn,
                     disable_session_tags=spec.disable_session_tags,
                     policy=session_policy,
                     tags=spec.tags or None,
-                    opts=after_grants,
+                    opts=self._child,
                 ))
         else:
             cloud_annotations[facts.ROLE_ARN_ANNOTATION] = role_arn
